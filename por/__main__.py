@@ -1,0 +1,3 @@
+from por.cli import main
+
+main()

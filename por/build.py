@@ -1,0 +1,106 @@
+"""Operator side, plain mode: balances -> Merkle sum tree -> published snapshot directory.
+
+Layout of the output directory (docs/SPEC.md §Snapshot directory):
+    root.json              public snapshot (published)
+    operator/              operator-only state, mode 0700: tree.json (shape), users.arrow (user id -> slot),
+                           part-*.npy / top-*.npy (tree levels)
+The master secret lives at ``--secret`` (default ``DIR/master-secret.hex``), 0600, generated when absent.
+Everything is staged and moved into place only after the whole build succeeded (root.json last).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from por import hashing, layout
+from por.amounts import Token, format_amount
+from por.errors import InputError
+from por.files import staged_directory, write_json
+from por.kdf import round_key
+from por.secretfile import generate_secret, read_secret, write_secret
+from por.snapshot import ROOT_FORMAT, ROOT_VERSION
+from por.tree import UserColumn, build_tree
+
+OPERATOR_DIR = "operator"
+DEFAULT_SECRET_NAME = "master-secret.hex"
+MAX_ROUND_ID_BYTES = 128
+
+
+def default_round_id() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_round_id(round_id: str) -> str:
+    raw = round_id.encode("utf-8")
+    if not raw or len(raw) > MAX_ROUND_ID_BYTES or any(ch < 0x20 for ch in raw):
+        raise InputError(f"round id {round_id!r} must be 1–{MAX_ROUND_ID_BYTES} bytes of printable text", field="--round")
+    return round_id
+
+
+@dataclass
+class BuildResult:
+    root: dict
+    out_dir: Path
+    secret_created: bool
+
+
+def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, **fields) -> dict:
+    """The public snapshot, fields in a fixed order (docs/SPEC.md §root.json)."""
+    return {
+        "format": ROOT_FORMAT,
+        "version": ROOT_VERSION,
+        "mode": mode,
+        "round": round_id,
+        "hash": "sha256",
+        "tokens": [t.to_json() for t in tokens],
+        "root": root.hex(),
+        "leaf_count": 1 << depth,
+        "depth": depth,
+        **fields,
+    }
+
+
+def obtain_secret(path: Path) -> tuple[bytes, bool]:
+    """Read the master secret, or make a new one (written only once the build has succeeded)."""
+    if path.exists():
+        return read_secret(path), False
+    return generate_secret(), True
+
+
+def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
+                secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
+                workers: int | None = None) -> BuildResult:
+    """Build the plain sum tree and publish ``out_dir`` atomically."""
+    round_id = check_round_id(round_id or default_round_id())
+    secret_path = secret_path or out_dir / DEFAULT_SECRET_NAME
+    secret, created = obtain_secret(secret_path)
+    depth = layout.depth_for(len(user_ids), pad_to)
+    if depth > layout.MAX_DEPTH:
+        raise InputError(f"capacity 2^{depth} is too large", field="--pad-to")
+    prk = round_key(secret, round_id)
+    users = UserColumn.from_arrow(user_ids)
+    with staged_directory(out_dir) as stage:
+        operator = stage / OPERATOR_DIR
+        operator.mkdir(mode=0o700)
+        shape, top, totals = build_tree(prk, depth, users, amounts, operator, workers=workers)
+        slots = layout.user_slots(prk, depth, len(users))
+        feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots)}), operator / "users.arrow",
+                              compression="uncompressed")
+        write_json(operator / "tree.json", {"depth": depth, "tokens": amounts.shape[1],
+                                            "partition_bits": shape.partition_bits, "users": len(users),
+                                            "round": round_id, "mode": "plain"})
+        root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
+        document = root_document("plain", round_id, tokens, depth, root,
+                                 totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
+        if created:
+            write_secret(secret_path, secret)
+        write_json(stage / "root.json", document)
+    os.chmod(out_dir / OPERATOR_DIR, 0o700)
+    return BuildResult(document, out_dir, created)

@@ -1,0 +1,47 @@
+"""Command-line shell over the library. Each module in this package registers its commands on ``cli``.
+
+The shell only parses options, calls the library and maps outcomes to exit codes:
+0 ok/valid, 1 verification failed or insolvent, 2 bad input or usage (one sentence, never a traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import click
+
+from por import __version__
+from por.errors import EXIT_BAD_INPUT, PorError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="por")
+def cli() -> None:
+    """por: build and verify proofs of reserves (Merkle sum trees, plain or zero-knowledge)."""
+
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    importlib.import_module(f"{__name__}.{_info.name}").register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run ``cli`` and turn expected failures into one sentence on stderr plus an exit code."""
+    try:
+        cli.main(args=argv, prog_name="por", standalone_mode=False)
+    except PorError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing was published.", err=True)
+        sys.exit(130)
+    sys.exit(0)

@@ -1,0 +1,221 @@
+"""Commands of the core workflow: build, prove, verify, audit, inspect."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from por.errors import EXIT_INVALID, InputError
+
+existing = click.Path(exists=True, dir_okay=False, path_type=Path)
+existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console(stderr=True), transient=True)
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=existing)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Snapshot directory to publish (root.json + operator/).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]), help="Input format (default: detected).")
+@click.option("--decimals", "decimals", multiple=True, help="N for every token, or SYM=N (repeatable). Default 8.")
+@click.option("--rounding", type=click.Choice(["exact", "up"]), default="exact", show_default=True,
+              help="'up' rounds amounts with too many decimals up (liabilities are never rounded down).")
+@click.option("--round", "round_id", help="Round id bound into the root (default: current UTC date-time).")
+@click.option("--pad-to", type=click.IntRange(min=0), default=0, help="Pad to this capacity (hides the user count).")
+@click.option("--capacity", type=click.IntRange(min=0), default=0, help="Alias of --pad-to.")
+@click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Master secret file (default DIR/master-secret.hex; generated, mode 0600, when absent).")
+@click.option("--mode", type=click.Choice(["plain", "private"]), default="plain", show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print root.json instead of a summary.")
+def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, mode, workers, as_json):
+    """Build the Merkle sum tree from a balances export and publish the snapshot."""
+    from por.ingest import load_balances, parse_decimals
+
+    balances = load_balances(input_path, fmt=fmt, decimals=parse_decimals(list(decimals)), round_up=rounding == "up")
+    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), workers=workers)
+    if mode == "private":
+        from por.private.build import build_private
+
+        result = build_private(balances.tokens, balances.user_ids, balances.amounts, out_dir, **kwargs)
+    else:
+        from por.build import build_plain
+
+        result = build_plain(balances.tokens, balances.user_ids, balances.amounts, out_dir, **kwargs)
+    out = console()
+    if as_json:
+        click.echo(json.dumps(result.root, indent=2))
+        return
+    if result.secret_created:
+        out.print(f"New master secret written to {secret_path or out_dir / 'master-secret.hex'} (mode 0600). Keep it safe.")
+    root = result.root
+    out.print(f"Published {out_dir / 'root.json'}: {mode} mode, round {root['round']}, {len(balances.user_ids)} users "
+              f"in {root['leaf_count']} leaves.")
+    out.print(f"root: {root['root']}")
+    for symbol, total in root.get("totals", {}).items():
+        out.print(f"  {symbol}: {total}")
+
+
+@click.command()
+@click.argument("snapshot_dir", metavar="DIR", type=existing_dir)
+@click.option("--user", "user_id", help="User id to prove.")
+@click.option("--all", "all_users", is_flag=True, help="Prove every user (JSONL, one proof per line).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout for --user).")
+@click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path), help="Master secret file.")
+def prove(snapshot_dir, user_id, all_users, out_path, secret_path):
+    """Write inclusion proofs for one user (--user) or everyone (--all)."""
+    from por.snapshot_store import Snapshot
+
+    if bool(user_id) == bool(all_users):
+        raise InputError("give exactly one of --user ID or --all")
+    snapshot = Snapshot(snapshot_dir, secret_path=secret_path)
+    if snapshot.root["mode"] == "private":
+        from por.private.prove import prove_private_all, prove_private_user
+
+        if user_id:
+            _emit(prove_private_user(snapshot, user_id), out_path)
+        else:
+            if out_path is None:
+                raise InputError("--all needs --out FILE.jsonl")
+            with progress_bar() as bar:
+                task = bar.add_task("proving", total=int(snapshot.meta["users"]))
+                count = prove_private_all(snapshot, out_path, progress=lambda n: bar.advance(task, n))
+            console(stderr=True).print(f"{count} proofs written to {out_path}")
+        return
+    from por.proof import prove_user, write_all_proofs
+
+    if user_id:
+        _emit(prove_user(snapshot, user_id), out_path)
+        return
+    if out_path is None:
+        raise InputError("--all needs --out FILE.jsonl")
+    with progress_bar() as bar:
+        task = bar.add_task("proving", total=len(snapshot.users))
+        count = write_all_proofs(snapshot, out_path, progress=lambda n: bar.advance(task, n))
+    console(stderr=True).print(f"{count} proofs written to {out_path}")
+
+
+def _emit(proof: dict, out_path: Path | None) -> None:
+    from por.files import write_json
+
+    if out_path is None:
+        click.echo(json.dumps(proof, indent=2, ensure_ascii=False))
+    else:
+        write_json(out_path, proof)
+
+
+@click.command()
+@click.argument("files", metavar="PROOF...", nargs=-1, required=True, type=existing)
+@click.option("--root", "root_path", type=existing, help="Published root.json (native proofs).")
+@click.option("--user", "user_id", help="Your user id (or credential); the id inside the proof is then not trusted.")
+@click.option("--format", "fmt", help="Proof format (default: recognised from the content).")
+@click.option("--option", "extra", multiple=True, help="KEY=VALUE passed to the format (see docs).")
+@click.option("--backend", type=click.Choice(["fast", "pure"]), help="Group backend for private-mode proofs.")
+@click.option("--signers", "signer_files", multiple=True, type=existing, help="Public key files of the root's signers.")
+@click.option("--threshold", type=click.IntRange(min=1), help="Signatures required (default: all --signers).")
+@click.option("--details", is_flag=True, help="List every check, not only failures.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable verdicts.")
+def verify(files, root_path, user_id, fmt, extra, backend, signer_files, threshold, details, as_json):
+    """Verify inclusion proofs: por's own (plain or private) or another exchange's."""
+    from por import formats
+    from por.formats.base import VerifyOptions
+    from por.formats.report import render, verdicts_json
+
+    options = VerifyOptions(user=user_id, root=root_path, extra=_key_values(extra))
+    if backend:
+        options.extra["backend"] = backend
+    proof_format = formats.by_name(fmt) if fmt else formats.detect(list(files))
+    verdicts = proof_format.verify(list(files), options)
+    if signer_files:
+        _check_signatures(verdicts, root_path, signer_files, threshold)
+    if as_json:
+        click.echo(verdicts_json(verdicts))
+    else:
+        render(verdicts, console(), details=details)
+    if not all(v.valid for v in verdicts):
+        sys.exit(EXIT_INVALID)
+
+
+def _check_signatures(verdicts, root_path, signer_files, threshold) -> None:
+    from por.attest import load_public_keys, verify_root_signatures
+    from por.snapshot import read_root
+
+    if root_path is None:
+        raise InputError("--signers needs --root ROOT.json")
+    keys = load_public_keys(list(signer_files))
+    result = verify_root_signatures(read_root(root_path), keys, threshold or len(keys))
+    for verdict in verdicts:
+        verdict.check("root signatures", result.ok, result.detail)
+
+
+def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--option {pair!r} must be KEY=VALUE")
+        out[key] = value
+    return out
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=existing)
+@click.option("--root", "root_path", required=True, type=existing, help="Published root.json.")
+@click.option("--secret", "secret_path", required=True, type=existing, help="The operator's master secret.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]))
+@click.option("--json", "as_json", is_flag=True)
+def audit(input_path, root_path, secret_path, fmt, as_json):
+    """Rebuild the tree from the data and the secret; compare root and totals with root.json."""
+    from rich.table import Table
+
+    from por.snapshot import read_root
+
+    if read_root(root_path)["mode"] == "private":
+        from por.private.audit import audit_private as run_audit
+    else:
+        from por.audit import audit_plain as run_audit
+    report = run_audit(input_path, root_path, secret_path, fmt=fmt)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        out = console()
+        table = Table("token", "published", "recomputed", "match")
+        for row in report.rows:
+            table.add_row(row.symbol, row.published, row.recomputed, "yes" if row.ok else "[red]NO[/]")
+        out.print(table)
+        if report.ok:
+            out.print(f"[bold green]AUDIT PASSED[/]: the data and secret reproduce root {report.published_root}.")
+        else:
+            out.print(f"[bold red]AUDIT FAILED[/]: {report.first_mismatch or 'root differs'}; "
+                      f"recomputed root {report.recomputed_root}, published {report.published_root}.")
+    if not report.ok:
+        sys.exit(EXIT_INVALID)
+
+
+@click.command()
+@click.argument("path", metavar="FILE", type=existing)
+def inspect(path):
+    """Pretty-print a root.json or a proof file."""
+    from rich.json import JSON
+
+    from por.snapshot import read_json
+
+    console().print(JSON.from_data(read_json(path, "file")))
+
+
+def register(cli: click.Group) -> None:
+    for command in (build, prove, verify, audit, inspect):
+        cli.add_command(command)

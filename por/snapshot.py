@@ -1,0 +1,77 @@
+"""The public snapshot ``root.json``: schema, strict reading, and the canonical bytes that signers sign.
+
+Fields (docs/SPEC.md §root.json): format = "por-root", version, mode ("plain" | "private"), round, hash = "sha256",
+tokens = [{symbol, decimals}], root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
+private -> commitments {symbol: hex of a compressed G1 point}. Optional "signatures" (list) is not signed itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from por.amounts import Token
+from por.errors import InputError
+
+ROOT_FORMAT = "por-root"
+ROOT_VERSION = 1
+SIGNATURE_FIELD = "signatures"
+ATTESTATION_TAG = b"por/v1/root-attestation\x00"
+
+
+def read_json(path: str | Path, what: str) -> Any:
+    target = Path(path)
+    try:
+        return json.loads(target.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"the {what} does not exist", path=target) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"the {what} is not valid JSON ({exc.__class__.__name__})", path=target) from None
+
+
+def read_root(path: str | Path) -> dict:
+    """Read and validate root.json; InputError (exit 2) names the missing or malformed field."""
+    root = read_json(path, "root file")
+    require = _requirer(path, root)
+    if root.get("format") != ROOT_FORMAT:
+        raise InputError(f"not a por root file (format is {root.get('format')!r})", path=path, field="format")
+    version = require("version", int)
+    if version > ROOT_VERSION:
+        raise InputError(f"root version {version} is newer than this tool understands", path=path, field="version")
+    mode = require("mode", str)
+    if mode not in ("plain", "private"):
+        raise InputError(f"unknown mode {mode!r}", path=path, field="mode")
+    require("round", str)
+    require("root", str)
+    require("leaf_count", int)
+    require("depth", int)
+    tokens = require("tokens", list)
+    for i, tok in enumerate(tokens):
+        if not (isinstance(tok, dict) and isinstance(tok.get("symbol"), str) and isinstance(tok.get("decimals"), int)):
+            raise InputError(f"token {i} must be {{symbol, decimals}}", path=path, field="tokens")
+    require("totals" if mode == "plain" else "commitments", dict)
+    return root
+
+
+def root_tokens(root: dict) -> list[Token]:
+    return [Token(t["symbol"], t["decimals"]) for t in root["tokens"]]
+
+
+def canonical_root_bytes(root: dict) -> bytes:
+    """What signers sign: a tag, then root.json without "signatures" as sorted, compact, ASCII JSON."""
+    body = {k: v for k, v in root.items() if k != SIGNATURE_FIELD}
+    return ATTESTATION_TAG + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _requirer(path: str | Path, obj: dict):
+    if not isinstance(obj, dict):
+        raise InputError("expected a JSON object", path=path)
+
+    def require(name: str, kind: type):
+        value = obj.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise InputError(f"missing or not a {kind.__name__}", path=path, field=name)
+        return value
+
+    return require

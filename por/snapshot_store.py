@@ -1,0 +1,54 @@
+"""Operator-side read access to a built snapshot directory (root, tree shape, tree levels, user index, secret)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.feather as feather
+
+from por.build import DEFAULT_SECRET_NAME, OPERATOR_DIR
+from por.errors import InputError
+from por.kdf import derive, round_key
+from por.secretfile import read_secret
+from por.snapshot import read_json, read_root, root_tokens
+from por.tree import StoredTree, TreeShape
+
+
+class Snapshot:
+    """A snapshot directory as written by ``por build``."""
+
+    def __init__(self, directory: str | Path, *, secret_path: str | Path | None = None) -> None:
+        self.dir = Path(directory)
+        if not (self.dir / "root.json").exists():
+            raise InputError("not a snapshot directory (no root.json); run `por build` first", path=self.dir)
+        self.root = read_root(self.dir / "root.json")
+        self.tokens = root_tokens(self.root)
+        self.operator = self.dir / OPERATOR_DIR
+        meta = read_json(self.operator / "tree.json", "tree description")
+        self.meta = meta
+        self.shape = TreeShape(meta["depth"], meta["tokens"], meta["partition_bits"])
+        self.secret_path = Path(secret_path) if secret_path else self.dir / DEFAULT_SECRET_NAME
+
+    @cached_property
+    def prk(self) -> bytes:
+        return round_key(read_secret(self.secret_path), self.root["round"])
+
+    @cached_property
+    def tree(self) -> StoredTree:
+        return StoredTree(self.operator, self.shape)
+
+    @cached_property
+    def users(self) -> pa.Table:
+        return feather.read_table(self.operator / "users.arrow", memory_map=True)
+
+    def slot_of(self, user_id: str) -> int:
+        index = pc.index(self.users.column("user_id"), pa.scalar(user_id, self.users.schema.field("user_id").type))
+        if index.as_py() < 0:
+            raise InputError(f"user {user_id!r} is not in this snapshot", path=self.dir)
+        return int(self.users.column("slot")[index.as_py()].as_py())
+
+    def salt(self, slot: int) -> bytes:
+        return derive(self.prk, "leaf-salt", slot)

@@ -1,0 +1,198 @@
+"""Plain Merkle sum tree over numpy arrays: built as independent subtrees (partitions) joined at the top.
+
+Storage (operator-only, in the snapshot's ``operator/`` folder): for a tree of depth d cut into P = 2**k partitions,
+partition p is the subtree over slots [p·2**(d−k), (p+1)·2**(d−k)) stored as ``part-<p>.hashes.npy`` (n, 32) uint8 and
+``part-<p>.sums.npy`` (n, T) uint64, every level concatenated bottom-up (level h starts at 2c − 2(c >> h) for a
+subtree of capacity c); ``top.*.npy`` hold the top k levels the same way with the partition roots as its leaves.
+The root does not depend on P: a one-process and a P-way build give identical bytes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from por import hashing, layout
+from por.kdf import BatchPRF
+
+
+def level_offset(capacity: int, height: int) -> int:
+    return 2 * capacity - 2 * (capacity >> height)
+
+
+@dataclass(frozen=True)
+class TreeShape:
+    depth: int
+    tokens: int
+    partition_bits: int  # P = 2**partition_bits
+
+    @property
+    def capacity(self) -> int:
+        return 1 << self.depth
+
+    @property
+    def part_depth(self) -> int:
+        return self.depth - self.partition_bits
+
+    @property
+    def partitions(self) -> int:
+        return 1 << self.partition_bits
+
+
+@dataclass
+class UserColumn:
+    """User ids as one UTF-8 buffer plus offsets: cheap to share with forked workers, no per-user objects."""
+
+    data: bytes
+    offsets: np.ndarray  # int64, N + 1
+
+    @classmethod
+    def from_arrow(cls, ids: pa.Array) -> UserColumn:
+        ids = ids.cast(pa.large_string()) if ids.type != pa.large_string() else ids
+        ids = pa.concat_arrays([ids])  # drop any slice offset
+        _, offsets, data = ids.buffers()
+        offs = np.frombuffer(offsets, dtype=np.int64, count=len(ids) + 1)
+        return cls(data.to_pybytes() if data is not None else b"", offs - offs[0])
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def get(self, index: int) -> str:
+        return self.data[self.offsets[index] : self.offsets[index + 1]].decode("utf-8")
+
+
+def _leaf_level(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray, users: UserColumn,
+                amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes and sums of the leaves of one partition."""
+    cap = 1 << shape.part_depth
+    lo = part * cap
+    block = min(shape.capacity, layout.BLOCK)
+    b0, b1 = lo // block, -(-(lo + cap) // block)
+    mask_full = layout.real_mask(prk, shape.depth, pad_counts, b0, b1)
+    start = lo - b0 * block
+    mask = mask_full[start : start + cap]
+    first_user = b0 * block - int(pad_counts[:b0].sum()) + int(mask_full[:start].sum())
+    n_real = int(mask.sum())
+
+    salt_of = BatchPRF(prk, "leaf-salt")
+    padding_user = BatchPRF(prk, "padding-user")
+    data, offs = users.data, users.offsets[first_user : first_user + n_real + 1].tolist()
+    tag_user = hashing.TAG_USER
+    sha256 = hashing.hashlib.sha256
+    out = []
+    append = out.append
+    j = 0
+    for slot, real in zip(range(lo, lo + cap), mask.tolist(), strict=True):
+        if real:
+            append(sha256(tag_user + salt_of(slot) + data[offs[j] : offs[j + 1]]).digest())
+            j += 1
+        else:
+            append(padding_user(slot))
+    user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(cap, hashing.HASH_BYTES)
+    sums = np.zeros((cap, shape.tokens), dtype=np.uint64)
+    sums[mask] = amounts[first_user : first_user + n_real]
+    return hashing.hash_rows(hashing.leaf_records(user_hashes, sums)), sums
+
+
+def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: int) -> tuple[np.ndarray, np.ndarray]:
+    """All levels above the given ones, concatenated bottom-up with the leaves first."""
+    cap, tokens = leaf_sums.shape
+    hashes = np.empty((2 * cap - 1, hashing.HASH_BYTES), dtype=np.uint8)
+    sums = np.empty((2 * cap - 1, tokens), dtype=np.uint64)
+    hashes[:cap], sums[:cap] = leaf_hashes, leaf_sums
+    height = 0
+    while (cap >> height) > 1:
+        lo, mid = level_offset(cap, height), level_offset(cap, height + 1)
+        hi = level_offset(cap, height + 2) if (cap >> (height + 1)) > 1 else mid + 1
+        level_sums = sums[lo:mid]
+        hashes[mid:hi] = hashing.hash_rows(hashing.node_records(base_height + height + 1, hashes[lo:mid], level_sums))
+        np.add(level_sums[0::2], level_sums[1::2], out=sums[mid:hi])  # no overflow: totals < 2**64 checked at input
+        height += 1
+    return hashes, sums
+
+
+def build_partition(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray, users: UserColumn,
+                    amounts: np.ndarray, out_dir: Path) -> tuple[bytes, np.ndarray]:
+    """Build and store one partition's subtree; return its root hash and sums."""
+    leaf_hashes, leaf_sums = _leaf_level(prk, shape, part, pad_counts, users, amounts)
+    hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, 0)
+    np.save(out_dir / f"part-{part}.hashes.npy", hashes)
+    np.save(out_dir / f"part-{part}.sums.npy", sums)
+    return bytes(hashes[-1]), sums[-1].copy()
+
+
+def join_partitions(shape: TreeShape, roots: list[tuple[bytes, np.ndarray]], out_dir: Path) -> tuple[bytes, list[int]]:
+    """Hash the top levels over the partition roots; return the top node's hash and the per-token totals."""
+    leaf_hashes = np.frombuffer(b"".join(r[0] for r in roots), dtype=np.uint8).reshape(len(roots), hashing.HASH_BYTES)
+    leaf_sums = np.stack([r[1] for r in roots]).astype(np.uint64)
+    hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, shape.part_depth)
+    np.save(out_dir / "top.hashes.npy", hashes)
+    np.save(out_dir / "top.sums.npy", sums)
+    return bytes(hashes[-1]), [int(x) for x in sums[-1]]
+
+
+def partition_bits_for(depth: int, workers: int) -> int:
+    return min(max(workers - 1, 0).bit_length(), depth - 1)
+
+
+# Forked workers inherit the arguments (copy-on-write) instead of pickling per-user data.
+_FORK_ARGS: tuple | None = None
+
+
+def _fork_worker(part: int) -> tuple[bytes, np.ndarray]:
+    assert _FORK_ARGS is not None
+    return build_partition(*_FORK_ARGS[:2], part, *_FORK_ARGS[2:])
+
+
+def build_tree(prk: bytes, depth: int, users: UserColumn, amounts: np.ndarray, out_dir: Path,
+               *, workers: int | None = None, partition_bits: int | None = None) -> tuple[TreeShape, bytes, list[int]]:
+    """Build the whole tree into ``out_dir``; return (shape, top node hash, totals)."""
+    workers = workers or os.cpu_count() or 1
+    bits = partition_bits if partition_bits is not None else partition_bits_for(depth, workers)
+    shape = TreeShape(depth, amounts.shape[1], bits)
+    pad_counts = layout.padding_per_block(prk, depth, len(users))
+    if workers == 1 or shape.partitions == 1:
+        roots = [build_partition(prk, shape, p, pad_counts, users, amounts, out_dir) for p in range(shape.partitions)]
+    else:
+        global _FORK_ARGS
+        _FORK_ARGS = (prk, shape, pad_counts, users, amounts, out_dir)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, shape.partitions)) as pool:
+                roots = pool.map(_fork_worker, range(shape.partitions))
+        finally:
+            _FORK_ARGS = None
+    top, totals = join_partitions(shape, roots, out_dir)
+    return shape, top, totals
+
+
+class StoredTree:
+    """Read access to a stored tree (memory-mapped): node lookups for proofs."""
+
+    def __init__(self, directory: Path, shape: TreeShape) -> None:
+        self.shape = shape
+        load = lambda name: np.load(directory / name, mmap_mode="r")  # noqa: E731
+        self.parts = [(load(f"part-{p}.hashes.npy"), load(f"part-{p}.sums.npy")) for p in range(shape.partitions)]
+        self.top = (load("top.hashes.npy"), load("top.sums.npy"))
+
+    def siblings(self, slot: int) -> list[tuple[bytes, list[int]]]:
+        """(hash, sums) of the sibling at every height 0..depth−1 on the path of ``slot``."""
+        out = []
+        part_cap = 1 << self.shape.part_depth
+        part, index = divmod(slot, part_cap)
+        for hashes, sums, cap, idx in ((*self.parts[part], part_cap, index), (*self.top, self.shape.partitions, part)):
+            height = 0
+            while (cap >> height) > 1:
+                node = level_offset(cap, height) + ((idx >> height) ^ 1)
+                out.append((bytes(hashes[node]), [int(x) for x in sums[node]]))
+                height += 1
+        return out
+
+    def leaf(self, slot: int) -> tuple[bytes, list[int]]:
+        part, index = divmod(slot, 1 << self.shape.part_depth)
+        hashes, sums = self.parts[part]
+        return bytes(hashes[index]), [int(x) for x in sums[index]]

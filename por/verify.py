@@ -1,0 +1,131 @@
+"""User side, plain mode: verify one inclusion proof against the published root.json (docs/SPEC.md §Verification).
+
+Nothing in the proof is trusted that can be recomputed: the leaf comes from the user's own id (``user_id`` argument
+when given), salt and balances; every sibling sum must be a base-unit integer in [0, 2**64); every parent sum is
+recomputed and must stay below 2**64; hashes are recomputed to the top and the root digest, which binds round, tokens,
+depth and totals, must equal the published one.
+"""
+
+from __future__ import annotations
+
+from por import hashing
+from por.amounts import MAX_BALANCE, AmountError, format_amount, parse_amount
+from por.errors import InputError
+from por.formats.base import Verdict
+from por.snapshot import root_tokens
+
+PROOF_FORMAT = "por-proof"
+SUPPORTED_VERSIONS = (1,)
+
+
+def _field(proof: dict, name: str, kind: type, source: str):
+    value = proof.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InputError(f"missing or not a {kind.__name__}", path=source, field=name)
+    return value
+
+
+def _hex32(text: object, source: str, field: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text) if isinstance(text, str) else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != hashing.HASH_BYTES:
+        raise InputError("must be 64 hexadecimal characters (a full SHA-256 hash; truncated hashes are refused)",
+                         path=source, field=field)
+    return raw
+
+
+def parse_sums(values: object, count: int, source: str, field: str) -> list[int] | None:
+    """Base-unit integers; None when any is negative or ≥ 2**64 (a verification failure, not unreadable input)."""
+    if not (isinstance(values, list) and len(values) == count and all(isinstance(v, str) for v in values)):
+        raise InputError(f"must be a list of {count} integer strings", path=source, field=field)
+    out = []
+    for v in values:
+        text = v[1:] if v.startswith("-") else v
+        if not text.isdigit() or not text.isascii():
+            raise InputError(f"{v!r} is not an integer", path=source, field=field)
+        out.append(int(v))
+    return out if all(0 <= x < MAX_BALANCE for x in out) else None
+
+
+def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source: str = "proof") -> Verdict:
+    """Verify a native plain-mode proof against a (validated) root.json document."""
+    if proof.get("format") != PROOF_FORMAT or proof.get("version") not in SUPPORTED_VERSIONS:
+        raise InputError("not a por proof of a supported version", path=source, field="format")
+    tokens = root_tokens(root)
+    verdict = Verdict(format="por", source=source, root=root["root"], info={"round": root["round"]})
+    verdict.totals = dict(root["totals"])
+    user = _field(proof, "user", dict, source)
+    proof_user = _field(user, "id", str, source)
+    salt = _hex32(user.get("salt"), source, "user.salt")
+    depth = _field(proof, "depth", int, source)
+    index = _field(proof, "leaf_index", int, source)
+    siblings = _field(proof, "siblings", list, source)
+    balances_json = _field(user, "balances", dict, source)
+    verdict.user = user_id or proof_user
+
+    if not verdict.check("mode", proof.get("mode") == root["mode"] == "plain",
+                         f"proof mode {proof.get('mode')!r}, root mode {root['mode']!r}"):
+        return verdict
+    verdict.check("round", proof.get("round") == root["round"],
+                  f"proof is for round {proof.get('round')!r}; the published round is {root['round']!r}")
+    verdict.check("tokens", proof.get("tokens") == root["tokens"], "the proof's token list matches the published one")
+    verdict.check("user id", user_id is None or user_id == proof_user,
+                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
+    shape_ok = verdict.check("tree shape", depth == root["depth"] and len(siblings) == depth and 0 <= index < (1 << depth)
+                             and depth <= hashing.MAX_DEPTH,
+                             f"depth {depth} with {len(siblings)} siblings and leaf index {index}; published depth {root['depth']}")
+    balances = []
+    for token in tokens:
+        text = balances_json.get(token.symbol)
+        if not isinstance(text, str):
+            raise InputError(f"missing balance for {token.symbol}", path=source, field=f"user.balances.{token.symbol}")
+        try:
+            balances.append(parse_amount(text, token.decimals))
+        except AmountError as exc:
+            verdict.check("own balances", False, f"{token.symbol}: {exc}")
+            return verdict
+    verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, balances, strict=True)}
+    if set(balances_json) != {t.symbol for t in tokens}:
+        verdict.check("own balances", False, "the proof lists tokens that are not in the published token list")
+        return verdict
+    if not shape_ok:
+        return verdict
+
+    node = hashing.leaf_hash(hashing.user_hash(verdict.user, salt), balances)
+    sums = balances
+    for height, sibling in enumerate(siblings):
+        if not isinstance(sibling, dict):
+            raise InputError("each sibling must be an object", path=source, field=f"siblings[{height}]")
+        sib_hash = _hex32(sibling.get("hash"), source, f"siblings[{height}].hash")
+        sib_sums = parse_sums(sibling.get("sums"), len(tokens), source, f"siblings[{height}].sums")
+        if not verdict.check(f"sibling {height} sums", sib_sums is not None,
+                             f"sibling at height {height} has a sum that is negative or ≥ 2^64 base units"):
+            return verdict
+        left, right = (node, sib_hash) if not (index >> height) & 1 else (sib_hash, node)
+        lsums, rsums = (sums, sib_sums) if not (index >> height) & 1 else (sib_sums, sums)
+        node = hashing.node_hash(height + 1, left, right, lsums, rsums)
+        sums = [a + b for a, b in zip(lsums, rsums, strict=True)]
+        if not verdict.check(f"sum at height {height + 1}", all(s < MAX_BALANCE for s in sums),
+                             f"a sum at height {height + 1} reaches 2^64 base units (overflow)"):
+            return verdict
+    published = _published_totals(root, tokens)
+    recomputed_root = hashing.root_hash("plain", root["round"], depth, tokens, node, sums)
+    verdict.check("root hash", recomputed_root.hex() == root["root"] and proof.get("root") == root["root"],
+                  f"recomputed root {recomputed_root.hex()[:16]}… vs published {root['root'][:16]}…")
+    mismatched = [t.symbol for t, s in zip(tokens, sums, strict=True) if published[t.symbol] != s]
+    verdict.check("totals", not mismatched,
+                  "the recomputed totals equal the published totals" if not mismatched
+                  else f"recomputed totals differ from the published ones for {', '.join(mismatched)}")
+    return verdict
+
+
+def _published_totals(root: dict, tokens: list) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for token in tokens:
+        try:
+            out[token.symbol] = parse_amount(root["totals"][token.symbol], token.decimals)
+        except (KeyError, TypeError, AmountError):
+            out[token.symbol] = None
+    return out
