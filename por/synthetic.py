@@ -20,7 +20,7 @@ def synthetic_balances(users: int, tokens: list[Token] | None = None, *, seed: i
     """(tokens, user ids, uint64 amounts (users × tokens)) for a plausible exchange."""
     tokens = tokens or DEMO_TOKENS
     rng = np.random.default_rng(seed)
-    ids = pa.array([f"user-{i:08d}" for i in range(users)], type=pa.large_string())
+    ids = pa.array([f"user-{i:08d}" for i in range(users)], type=pa.string())
     amounts = np.zeros((users, len(tokens)), dtype=np.uint64)
     # keep every per-token total below 2^64 with room to spare
     cap = (MAX_BALANCE // max(users, 1)) // 4

@@ -66,13 +66,13 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
     verdict.user = user_id or proof_user
 
     if not verdict.check("mode", proof.get("mode") == root["mode"] == "plain",
-                         f"proof mode {proof.get('mode')!r}, root mode {root['mode']!r}"):
+                         f"proof mode {proof.get('mode')!r}, published mode {root['mode']!r}"):
         return verdict
     verdict.check("round", proof.get("round") == root["round"],
-                  f"proof is for round {proof.get('round')!r}; the published round is {root['round']!r}")
+                  f"the proof's round is {proof.get('round')!r}; the published round is {root['round']!r}")
     verdict.check("tokens", proof.get("tokens") == root["tokens"], "the proof's token list matches the published one")
     verdict.check("user id", user_id is None or user_id == proof_user,
-                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
+                  f"the proof is for user {proof_user!r}" + (f"; you are {user_id!r}" if user_id else ""))
     shape_ok = verdict.check("tree shape", depth == root["depth"] and len(siblings) == depth and 0 <= index < (1 << depth)
                              and depth <= hashing.MAX_DEPTH,
                              f"depth {depth} with {len(siblings)} siblings and leaf index {index}; published depth {root['depth']}")
@@ -95,25 +95,35 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
 
     node = hashing.leaf_hash(hashing.user_hash(verdict.user, salt), balances)
     sums = balances
+    bad_sibling = overflow = None
     for height, sibling in enumerate(siblings):
         if not isinstance(sibling, dict):
             raise InputError("each sibling must be an object", path=source, field=f"siblings[{height}]")
         sib_hash = _hex32(sibling.get("hash"), source, f"siblings[{height}].hash")
         sib_sums = parse_sums(sibling.get("sums"), len(tokens), source, f"siblings[{height}].sums")
-        if not verdict.check(f"sibling {height} sums", sib_sums is not None,
-                             f"sibling at height {height} has a sum that is negative or ≥ 2^64 base units"):
-            return verdict
+        if sib_sums is None:
+            bad_sibling = height
+            break
         left, right = (node, sib_hash) if not (index >> height) & 1 else (sib_hash, node)
         lsums, rsums = (sums, sib_sums) if not (index >> height) & 1 else (sib_sums, sums)
         node = hashing.node_hash(height + 1, left, right, lsums, rsums)
         sums = [a + b for a, b in zip(lsums, rsums, strict=True)]
-        if not verdict.check(f"sum at height {height + 1}", all(s < MAX_BALANCE for s in sums),
-                             f"a sum at height {height + 1} reaches 2^64 base units (overflow)"):
-            return verdict
+        if any(s >= MAX_BALANCE for s in sums):
+            overflow = height + 1
+            break
+    if not verdict.check("sibling sums", bad_sibling is None,
+                         "every sibling sum is a base-unit integer in [0, 2^64)" if bad_sibling is None
+                         else f"the sibling at height {bad_sibling} has a sum that is negative or ≥ 2^64 base units"):
+        return verdict
+    if not verdict.check("no overflow", overflow is None,
+                         "every recomputed sum stays below 2^64 base units" if overflow is None
+                         else f"the recomputed sum at height {overflow} reaches 2^64 base units (overflow)"):
+        return verdict
     published = _published_totals(root, tokens)
     recomputed_root = hashing.root_hash("plain", root["round"], depth, tokens, node, sums)
     verdict.check("root hash", recomputed_root.hex() == root["root"] and proof.get("root") == root["root"],
-                  f"recomputed root {recomputed_root.hex()[:16]}… vs published {root['root'][:16]}…")
+                  f"the root recomputed from your leaf and the siblings is {recomputed_root.hex()}; "
+                  f"published: {root['root']}")
     mismatched = [t.symbol for t, s in zip(tokens, sums, strict=True) if published[t.symbol] != s]
     verdict.check("totals", not mismatched,
                   "the recomputed totals equal the published totals" if not mismatched

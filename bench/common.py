@@ -1,0 +1,66 @@
+"""Shared bench helpers: cached synthetic inputs and timing a command in a fresh process (wall time, peak RSS)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CACHE = Path(os.environ.get("POR_BENCH_CACHE", Path(__file__).resolve().parents[1] / ".bench"))
+SECRET_HEX = "5e1f0c2b3a4d69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1aa"
+
+
+def synthetic_csv(users: int, token_count: int) -> Path:
+    """A cached native CSV of ``users`` × ``token_count`` heavy-tailed balances."""
+    from por.amounts import Token
+    from por.ingest import write_native_csv
+    from por.ingest.balances import Balances
+    from por.synthetic import synthetic_balances
+
+    path = CACHE / f"users-{users}-{token_count}t.csv"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tokens = [Token(f"TOK{i}", 8) for i in range(token_count)]
+        chunk = 1_000_000
+        parts = []
+        for start in range(0, users, chunk):
+            n = min(chunk, users - start)
+            toks, ids, amounts = synthetic_balances(n, tokens, seed=start)
+            import pyarrow as pa
+
+            ids = pa.array([f"user-{i:09d}" for i in range(start, start + n)])
+            part = path.with_suffix(f".part{start}")
+            write_native_csv(part, Balances(tokens=toks, user_ids=ids, amounts=amounts, source=str(part)))
+            parts.append(part)
+        with open(path.with_suffix(".tmp"), "wb") as out:
+            for i, part in enumerate(parts):
+                with open(part, "rb") as handle:
+                    if i:
+                        handle.readline()  # header only once
+                    while block := handle.read(1 << 24):
+                        out.write(block)
+                part.unlink()
+        path.with_suffix(".tmp").rename(path)
+    return path
+
+
+def secret_file() -> Path:
+    path = CACHE / "secret.hex"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        path.write_text(SECRET_HEX)
+    path.chmod(0o600)
+    return path
+
+
+def run_timed(args: list[str]) -> tuple[float, float]:
+    """Run ``python -m por ARGS`` in a fresh process; (wall seconds, peak RSS in MB of it and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "por", *args], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024

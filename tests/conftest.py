@@ -1,0 +1,29 @@
+"""Shared fixtures: small snapshots built through the library API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from por.build import build_plain
+from por.snapshot_store import Snapshot
+from por.synthetic import synthetic_balances
+
+VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
+SECRET_HEX = "8f4b1c2d3e5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.hex"
+    path.write_text(SECRET_HEX + "\n")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def small_snapshot(tmp_path: Path, secret_file: Path) -> Snapshot:
+    tokens, ids, amounts = synthetic_balances(300, seed=7)
+    build_plain(tokens, ids, amounts, tmp_path / "snap", secret_path=secret_file, round_id="2026-11-R1", workers=1)
+    return Snapshot(tmp_path / "snap", secret_path=secret_file)
