@@ -36,7 +36,8 @@ def run(names: set[str], quick: bool):
             yield "plain_build_1m_10t_s", wall, "s"
             yield "plain_build_1m_10t_rss_mb", rss, "MB"
             if "plain_prove_all_1m_s" in names:
-                wall, _ = run_timed(["prove", str(out), "--all", "--out", str(Path(tmp) / "all.jsonl")])
+                wall, _ = run_timed(["prove", str(out), "--all", "--out", str(Path(tmp) / "all.jsonl"),
+                                     "--secret", str(secret_file())])
                 yield "plain_prove_all_1m_s", wall, "s"
                 (Path(tmp) / "all.jsonl").unlink()
             if "plain_verify_us" in names:

@@ -10,7 +10,6 @@ Verification: the distinct trusted signers' signatures are aggregated and checke
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +47,22 @@ class AttestationResult:
     ok: bool
     threshold: int
     valid_signers: list[str]  # labels (or key hex) of distinct trusted keys with a valid signature
-    detail: list[str]  # plain-words findings: bad signatures, unknown signers, duplicates
+    findings: list[str]  # plain-words findings: bad signatures, unknown signers, duplicates
+
+    @property
+    def detail(self) -> str:
+        """One line for a verdict's Check: who signed, and what was wrong."""
+        signed = ", ".join(self.valid_signers) or "nobody"
+        head = f"{len(self.valid_signers)} valid signer(s) of {self.threshold} required ({signed})"
+        return "; ".join([head, *self.findings])
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "threshold": self.threshold, "valid_signers": self.valid_signers, "detail": self.detail}
+        return {
+            "ok": self.ok,
+            "threshold": self.threshold,
+            "valid_signers": self.valid_signers,
+            "findings": self.findings,
+        }
 
 
 def generate_key() -> int:
@@ -199,10 +210,6 @@ def _hex_field(doc: dict, name: str, size: int, path: str | Path) -> bytes:
 
 def load_public_keys(paths: list[str | Path]) -> list[PublicKey]:
     return [read_public_key(p) for p in paths]
-
-
-def signature_summary(root: dict) -> str:
-    return json.dumps(root.get(SIGNATURE_FIELD, []))
 
 
 _ORDER = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001

@@ -20,8 +20,13 @@ PUBLIC_MODE = 0o644
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w", *, file_mode: int = PUBLIC_MODE) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success fsync and rename it over ``path``."""
+def atomic_open(path: str | Path, mode: str = "w", *, file_mode: int = PUBLIC_MODE,
+                durable: bool = True) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success (fsync and) rename it over ``path``.
+
+    The rename alone already guarantees that a crash or Ctrl-C of the process never leaves a partial file.
+    ``durable=False`` skips the fsync (the guarantee against a power loss) for large regenerable outputs.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -30,7 +35,8 @@ def atomic_open(path: str | Path, mode: str = "w", *, file_mode: int = PUBLIC_MO
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -105,3 +105,33 @@ def test_user_ids_are_kept_exactly(tmp_path: Path, secret_file: Path) -> None:
     build_plain([Token("BTC", 8)], ids, amounts, tmp_path / "o", secret_path=secret_file, round_id="R", workers=1)
     snap = Snapshot(tmp_path / "o", secret_path=secret_file)
     assert len({snap.slot_of(u) for u in ids.to_pylist()}) == 4
+
+
+def test_prove_all_lines_equal_single_proofs(small_snapshot: Snapshot, tmp_path: Path) -> None:
+    import json
+
+    from por.proof import prove_user, write_all_proofs
+
+    count = write_all_proofs(small_snapshot, tmp_path / "all.jsonl", chunk=64)
+    lines = (tmp_path / "all.jsonl").read_text().splitlines()
+    assert count == len(lines) == 300
+    for line in lines[::23]:
+        proof = json.loads(line)
+        assert proof == prove_user(small_snapshot, proof["user"]["id"])
+        assert line == json.dumps(proof, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_prove_all_escapes_awkward_user_ids(tmp_path: Path, secret_file: Path) -> None:
+    import json
+
+    from por.amounts import Token
+    from por.proof import prove_user, write_all_proofs
+
+    ids = pa.array(['quote"d', "back\\slash", "tab\there", "naïve"])
+    build_plain([Token("X", 2)], ids, np.array([[1], [2], [3], [4]], dtype=np.uint64), tmp_path / "s",
+                secret_path=secret_file, round_id="R", workers=1)
+    snap = Snapshot(tmp_path / "s", secret_path=secret_file)
+    write_all_proofs(snap, tmp_path / "all.jsonl")
+    proofs = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert sorted(p["user"]["id"] for p in proofs) == sorted(ids.to_pylist())
+    assert all(p == prove_user(snap, p["user"]["id"]) for p in proofs)

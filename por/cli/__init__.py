@@ -16,7 +16,19 @@ from por import __version__
 from por.errors import EXIT_BAD_INPUT, PorError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PorGroup(click.Group):
+    """Maps expected failures (PorError) to one sentence on stderr and their exit code, inside click itself,
+    so the library-level CliRunner and the console script behave the same."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=PorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="por")
 def cli() -> None:
     """por: build and verify proofs of reserves (Merkle sum trees, plain or zero-knowledge)."""
@@ -29,7 +41,7 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run ``cli`` and turn expected failures into one sentence on stderr plus an exit code."""
     try:
-        cli.main(args=argv, prog_name="por", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="por", standalone_mode=False)
     except PorError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -44,4 +56,4 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted; nothing was published.", err=True)
         sys.exit(130)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

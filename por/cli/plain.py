@@ -118,7 +118,8 @@ def _emit(proof: dict, out_path: Path | None) -> None:
 
 
 @click.command()
-@click.argument("files", metavar="PROOF...", nargs=-1, required=True, type=existing)
+@click.argument("files", metavar="PROOF...", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--root", "root_path", type=existing, help="Published root.json (native proofs).")
 @click.option("--user", "user_id", help="Your user id (or credential); the id inside the proof is then not trusted.")
 @click.option("--format", "fmt", help="Proof format (default: recognised from the content).")

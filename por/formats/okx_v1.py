@@ -57,19 +57,34 @@ class OkxV1:
         leaf = mc.sha256_hex(nonce + mc.okx_json({t: s for t, (s, _) in my_texts.items()}))
         mc.check_hash(v, "leaf hash", "leaf hash from your nonce and balances", leaf, leaf_claim)
 
-        siblings, sides = [], []
+        steps: list[tuple[str, dict, bool]] = []
         for i, node in enumerate(nodes[:-1]):
             node_type = node.integer("type", low=1, high=4)
             texts = mc.okx_balances(node, "balances")
-            siblings.append((node.text("hash", pattern=mc.HEX64), {t: val for t, (_, val) in texts.items()}))
-            sides.append(node_type == 1)
+            steps.append(
+                (
+                    node.text("hash", pattern=mc.HEX64),
+                    {t: val for t, (_, val) in texts.items()},
+                    node_type == 1,
+                )
+            )
             if node.integer("height", low=1) != i + 1:
-                v.check("path heights", False, f"path node {i} says height {node.raw('height')}, its position is height {i + 1}")
+                v.check(
+                    "path heights",
+                    False,
+                    f"path node {i} says height {node.raw('height')}, its position is height {i + 1}",
+                )
             if i == 0 and node.has("nonce"):
                 sib_nonce = node.text("nonce", pattern=mc.ANY_TEXT)
                 sib_leaf = mc.sha256_hex(sib_nonce + mc.okx_json({t: s for t, (s, _) in texts.items()}))
-                mc.check_hash(v, "neighbour leaf hash", "neighbour's leaf hash from its nonce and balances", sib_leaf, siblings[0][0])
-                v.warnings.append(mc.WARN_SIBLING_LEAF.format(extra=""))
+                mc.check_hash(
+                    v,
+                    "neighbour leaf hash",
+                    "neighbour's leaf hash from its nonce and balances",
+                    sib_leaf,
+                    steps[0][0],
+                )
+                v.warnings.append(mc.WARN_SIBLING_LEAF.format(what="its balances and nonce"))
         v.check(
             "leaf position",
             nodes[0].integer("type", low=1, high=4) != my_type,
@@ -80,22 +95,31 @@ class OkxV1:
             total = mc.okx_sum(left[1], right[1])
             return mc.okx_parent_hash(left[0], right[0], total, index + 2), total
 
-        root_hash, root_bal = mc.fold_path((leaf, my_bal), [(h, b, left) for (h, b), left in zip(siblings, sides)], parent)
+        root_hash, root_bal = mc.fold_path((leaf, my_bal), steps, parent)
         root = nodes[-1]
         claimed_root = root.text("hash", pattern=mc.HEX64)
         claimed_bal = {t: val for t, (_, val) in mc.okx_balances(root, "balances").items()}
-        mc.check_hash(v, "root hash", f"root hash from your leaf and {len(siblings)} path nodes", root_hash, claimed_root)
-        mc.check_sums(v, "root balances", "root totals", root_bal, claimed_bal)
+        mc.check_hash(
+            v, "root hash", f"root hash from your leaf and {len(steps)} path nodes", root_hash, claimed_root
+        )
+        mc.check_sums(
+            v, "root balances", "root totals recomputed from your leaf and the path", root_bal, claimed_bal
+        )
         root_height = root.integer("height", low=1)
         v.check(
             "root height",
-            root_height == len(siblings) + 1,
-            f"the root is at height {len(siblings) + 1} above your leaf"
-            + ("" if root_height == len(siblings) + 1 else f", the file says {root_height}"),
+            root_height == len(steps) + 1,
+            f"the root is at height {len(steps) + 1} above your leaf"
+            + ("" if root_height == len(steps) + 1 else f", the file says {root_height}"),
         )
 
         v.warnings += [mc.WARN_MAXWELL, mc.WARN_NO_USER_ID]
-        mc.warn_negative(v, [("your leaf", my_bal)] + [(f"path node {i}", b) for i, (_, b) in enumerate(siblings)] + [("root", claimed_bal)])
+        mc.warn_negative(
+            v,
+            [("your leaf", my_bal)]
+            + [(f"path node {i}", b) for i, (_, b, _) in enumerate(steps)]
+            + [("root", claimed_bal)],
+        )
         v.balances, v.totals, v.root = mc.show(my_bal), mc.show(claimed_bal), claimed_root
         v.info.update({"audit id": str(me.obj.get("auditId", "")), "tree height": str(root_height)})
         return v

@@ -64,9 +64,13 @@ def _read_tree(path: Path) -> dict[int, list[_Node]]:
                 try:
                     obj = json.loads(m.group(3))
                 except ValueError:
-                    raise InputError("balances are not valid JSON", path=path, row=row, field="balances") from None
+                    raise InputError(
+                        "balances are not valid JSON", path=path, row=row, field="balances"
+                    ) from None
                 texts = mc.okx_balances(mc.Fields(path, {"balances": obj}, f"row {row}"), "balances")
-                levels.setdefault(int(m.group(2)), []).append(_Node(row, m.group(1).lower(), {t: v for t, (_, v) in texts.items()}))
+                levels.setdefault(int(m.group(2)), []).append(
+                    _Node(row, m.group(1).lower(), {t: v for t, (_, v) in texts.items()})
+                )
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
     except UnicodeDecodeError:
@@ -81,27 +85,39 @@ def _read_tree(path: Path) -> dict[int, list[_Node]]:
 
 
 def _is_pad(nodes: list[_Node], i: int) -> bool:
-    return i == len(nodes) - 1 and i > 0 and nodes[i].hash == nodes[i - 1].hash and not any(nodes[i].bal.values())
+    return (
+        i == len(nodes) - 1
+        and i > 0
+        and nodes[i].hash == nodes[i - 1].hash
+        and not any(nodes[i].bal.values())
+    )
 
 
 def _check_tree(v: Verdict, levels: dict[int, list[_Node]]) -> None:
     """Rebuild every parent from its two children and compare hash and sums; one check per failing node."""
     top = max(levels)
     failures: list[str] = []
-    structure_ok = len(levels[top]) == 1
-    if not structure_ok:
+    if len(levels[top]) != 1:
         failures.append(f"the top height {top} has {len(levels[top])} nodes instead of one root")
     for height in range(1, top):
         children, parents = levels[height], levels[height + 1]
-        if len(children) % 2 or len(children) // 2 != len(parents):
-            structure_ok = False
-            failures.append(f"height {height} has {len(children)} nodes, which cannot make the {len(parents)} nodes above")
+        padded = _is_pad(children, len(children) - 1)
+        real = len(children) - padded
+        above = len(parents) - _is_pad(parents, len(parents) - 1)
+        if real % 2 != padded or (real + padded) // 2 != above:
+            failures.append(
+                f"height {height} has {real} nodes{' plus a zero pad' if padded else ''}, "
+                f"which cannot make the {above} nodes above"
+            )
             continue
         seen: dict[str, int] = {}
         for i, node in enumerate(children):
             if node.hash in seen and not _is_pad(children, i):
-                failures.append(f"row {node.row}: hash {mc.short(node.hash)} repeats row {seen[node.hash]} at height {height}")
+                failures.append(
+                    f"row {node.row}: hash {mc.short(node.hash)} repeats row {seen[node.hash]} at height {height}"
+                )
             seen.setdefault(node.hash, node.row)
+        parents = parents[:above]
         for i, parent in enumerate(parents):
             left, right = children[2 * i], children[2 * i + 1]
             total = mc.okx_sum(left.bal, right.bal)
@@ -110,12 +126,23 @@ def _check_tree(v: Verdict, levels: dict[int, list[_Node]]) -> None:
                 failures.append(
                     f"row {parent.row} (height {height + 1}): recomputed hash {mc.short(computed)} differs from the file's {mc.short(parent.hash)}"
                 )
-            diffs = [f"{t} {mc.stripped(total[t])} vs file's {mc.stripped(parent.bal[t])}" for t in mc.OKX_TOKENS if total[t] != parent.bal[t]]
+            diffs = [
+                f"{t} {mc.stripped(total[t])} vs file's {mc.stripped(parent.bal[t])}"
+                for t in mc.OKX_TOKENS
+                if total[t] != parent.bal[t]
+            ]
             if diffs:
-                failures.append(f"row {parent.row} (height {height + 1}): sum of its children differs: " + "; ".join(diffs))
+                failures.append(
+                    f"row {parent.row} (height {height + 1}): sum of its children differs: "
+                    + "; ".join(diffs)
+                )
     nodes = sum(len(n) for n in levels.values())
     if not failures:
-        v.check("full tree", True, f"all {nodes} nodes: every parent's hash and sums recomputed from its children match")
+        v.check(
+            "full tree",
+            True,
+            f"all {nodes} nodes: every parent's hash and sums recomputed from its children match",
+        )
     for text in failures[:_MAX_FAILURES]:
         v.check("full tree", False, text)
     if len(failures) > _MAX_FAILURES:
@@ -146,7 +173,9 @@ def _check_user(v: Verdict, path: Path, leaves: list[_Node], options: VerifyOpti
         parts.append(bal)
         leaf_hash = mc.sha256_hex(computed + "".join(texts[t][0] for t in mc.OKX_TOKENS))
         claimed = node.text("hash", pattern=mc.HEX64).lower()
-        mc.check_hash(v, f"leaf {i} hash", f"leaf {i} hash from your user hash and its balances", leaf_hash, claimed)
+        mc.check_hash(
+            v, f"leaf {i} hash", f"leaf {i} hash from your user hash and its balances", leaf_hash, claimed
+        )
         found = [n for n in by_hash.get(leaf_hash, []) if n.bal == bal]
         v.check(
             f"leaf {i} in tree",
@@ -156,7 +185,13 @@ def _check_user(v: Verdict, path: Path, leaves: list[_Node], options: VerifyOpti
             else f"leaf {i} ({mc.short(leaf_hash)}) is {'not' if not found else 'more than once'} among the tree's leaves with these balances",
         )
     total_parts = {t: mc.add_all(p[t] for p in parts) for t in mc.OKX_TOKENS}
-    mc.check_sums(v, "your total", "your leaves' sum", total_parts, {t: val for t, (_, val) in totals.items()})
+    mc.check_sums(
+        v,
+        "your total",
+        "the sum of your leaves' balances and your total balances",
+        total_parts,
+        {t: val for t, (_, val) in totals.items()},
+    )
     v.balances = mc.show({t: val for t, (_, val) in totals.items()})
     v.info["your leaves"] = str(len(entries))
     v.warnings.append(mc.WARN_NO_USER_ID.replace("leaf", "user hash", 1))

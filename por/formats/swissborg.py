@@ -82,7 +82,9 @@ def _read_roots(path: Path) -> dict[str, Any]:
     data = ft.load_json(path)
     audit = ft.field(data, "audit", dict, path)
     audit_id = ft.field(audit, "id", str, path, "audit")
-    digest = ft.field(ft.field(audit, "commitment", dict, path, "audit"), "digest", str, path, "audit.commitment")
+    digest = ft.field(
+        ft.field(audit, "commitment", dict, path, "audit"), "digest", str, path, "audit.commitment"
+    )
     partitions = []
     for i, part in enumerate(ft.field(audit, "partitions", list, path, "audit")):
         where = f"audit.partitions[{i}]"
@@ -156,7 +158,9 @@ def _check_path(verdict: Verdict, leaf: Any, digest: str, root: dict[str, Any], 
         verdict.check(name, False, f"{currency}: the proof has no witnesses")
         return leaf["sum"]
     if leaf["index"] >= 2**depth:
-        verdict.check(name, False, f"{currency}: leaf index {leaf['index']} does not fit a tree of depth {depth}")
+        verdict.check(
+            name, False, f"{currency}: leaf index {leaf['index']} does not fit a tree of depth {depth}"
+        )
         return leaf["sum"]
     if leaf["sum"] <= 0:
         verdict.check(name, False, f"{currency}: your liability {leaf['text']} is not positive")
@@ -164,7 +168,9 @@ def _check_path(verdict: Verdict, leaf: Any, digest: str, root: dict[str, Any], 
     node_sum, node_digest, heap = leaf["sum"], digest, leaf["index"] + 2**depth - 1
     for level, (wit_sum, wit_digest) in enumerate(witnesses):
         if wit_sum <= 0:
-            verdict.check(name, False, f"{currency}: witness {level} has a non-positive sum {ft.plain(wit_sum)}")
+            verdict.check(
+                name, False, f"{currency}: witness {level} has a non-positive sum {ft.plain(wit_sum)}"
+            )
             return leaf["sum"]
         if heap % 2 == 1:
             node_digest = inner_hash(node_sum, wit_sum, node_digest, wit_digest)
@@ -209,9 +215,13 @@ class SwissBorgFormat:
             kind = _kind(path)
             if kind is None:
                 raise InputError("not a SwissBorg user-liabilities or audit-roots file", path=path)
-            (users if kind == "user" else roots).append(_read_user(path) if kind == "user" else _read_roots(path))
+            (users if kind == "user" else roots).append(
+                _read_user(path) if kind == "user" else _read_roots(path)
+            )
         if users and not roots:
-            raise InputError("the published audit roots file (auditRoots*.json) is needed too", path=users[0]["path"])
+            raise InputError(
+                "the published audit roots file (auditRoots*.json) is needed too", path=users[0]["path"]
+            )
         secret = ft.credential(options.user, options.extra, "credential")
         used: set[Path] = set()
         verdicts = [self._verify_user(user, roots, secret, used) for user in users]
@@ -230,7 +240,10 @@ class SwissBorgFormat:
         audit = next((r for r in roots if r["id"] == user["audit_id"]), roots[0])
         used.add(audit["path"])
         verdict = Verdict(
-            format=self.name, source=f"{user['path']} + {audit['path']}", user=user["user_id"], root=audit["digest"]
+            format=self.name,
+            source=f"{user['path']} + {audit['path']}",
+            user=user["user_id"],
+            root=audit["digest"],
         )
         verdict.info["audit"] = audit["id"]
         same = audit["id"] == user["audit_id"]
@@ -252,11 +265,17 @@ class SwissBorgFormat:
         for leaf in user["liabilities"]:
             part = partitions.get(leaf["partition"])
             if part is None:
-                verdict.check("partition", False, f"partition {leaf['partition']} is not in the published audit roots")
+                verdict.check(
+                    "partition", False, f"partition {leaf['partition']} is not in the published audit roots"
+                )
                 continue
             currency = part["currency"]
             # The file's own "nonce" is not trusted when a credential is given (older files carry unrelated values).
-            nonce = leaf["nonce"] if secret is None else leaf_nonce(secret, user["audit_id"], currency, leaf["index"])
+            nonce = (
+                leaf["nonce"]
+                if secret is None
+                else leaf_nonce(secret, user["audit_id"], currency, leaf["index"])
+            )
             digest = leaf_hash(nonce, user["user_id"], leaf["text"])
             amount = _check_path(verdict, leaf, digest, part, currency)
             balances[currency] = ft.add(balances.get(currency, Decimal(0)), amount)

@@ -1,0 +1,93 @@
+"""One small interface over BLS12-381 G1, with two interchangeable backends.
+
+"fast" wraps the native ``py_arkworks_bls12381`` wheel; "pure" wraps ``py_ecc`` (pure Python, ~100x slower, but
+auditable and always installable). Both use the ZCash 48-byte compressed encoding and RFC 9380 hash-to-curve, so
+bytes produced by one are read identically by the other; the test suite runs the same vectors through both.
+
+Points are opaque backend objects: only the backend that made a point may operate on it. Scalars are Python ints,
+reduced modulo the group order by the backend.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any, Protocol
+
+from circuits.scalars import ORDER
+
+Point = Any  # a backend-specific point object
+POINT_BYTES = 48
+BACKENDS = ("fast", "pure")
+
+
+class Backend(Protocol):
+    name: str
+
+    def identity(self) -> Point: ...
+    def generator(self) -> Point:
+        """The standard BLS12-381 G1 generator (used only in tests and self-checks, never as a Pedersen base)."""
+        ...
+    def add(self, p: Point, q: Point) -> Point: ...
+    def sub(self, p: Point, q: Point) -> Point: ...
+    def neg(self, p: Point) -> Point: ...
+    def mul(self, p: Point, k: int) -> Point: ...
+    def msm(self, points: list[Point], scalars: list[int]) -> Point:
+        """Σ scalars[i]·points[i] as one multi-scalar multiplication."""
+        ...
+    def sum(self, points: list[Point]) -> Point: ...
+    def eq(self, p: Point, q: Point) -> bool: ...
+    def is_identity(self, p: Point) -> bool: ...
+    def compress(self, p: Point) -> bytes: ...
+    def decompress(self, data: bytes, *, allow_identity: bool = False) -> Point:
+        """Parse untrusted bytes: exact length, canonical encoding, on the curve, in the prime-order subgroup and
+        (unless allowed) not the identity; anything else raises ValueError."""
+        ...
+    def hash_to_curve(self, msg: bytes, dst: bytes) -> Point:
+        """RFC 9380 BLS12381G1_XMD:SHA-256_SSWU_RO_ with the given domain-separation tag."""
+        ...
+
+
+def default_backend_name() -> str:
+    """``POR_BACKEND`` if set, else "fast" when the native wheel imports, else "pure"."""
+    name = os.environ.get("POR_BACKEND", "").strip().lower()
+    if name:
+        if name not in BACKENDS:
+            raise ValueError(f"POR_BACKEND must be one of {', '.join(BACKENDS)}, got {name!r}")
+        return name
+    try:
+        import py_arkworks_bls12381  # noqa: F401
+    except ImportError:
+        return "pure"
+    return "fast"
+
+
+@cache
+def _load(name: str) -> Backend:
+    if name == "fast":
+        from circuits.backend_fast import FastBackend
+
+        return FastBackend()
+    if name == "pure":
+        from circuits.backend_pure import PureBackend
+
+        return PureBackend()
+    raise ValueError(f"unknown group backend {name!r}; expected one of {', '.join(BACKENDS)}")
+
+
+def get_backend(name: str | Backend | None = None) -> Backend:
+    """The backend called ``name`` (or the default); a Backend passed in is returned unchanged."""
+    if name is None:
+        return _load(default_backend_name())
+    if isinstance(name, str):
+        return _load(name.strip().lower())
+    return name
+
+
+def check_scalar(k: int, what: str = "scalar") -> int:
+    """Range-check a scalar given by a caller: an int in [0, r)."""
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise TypeError(f"{what} must be an int")
+    if not 0 <= k < ORDER:
+        raise ValueError(f"{what} must be in [0, group order)")
+    return k

@@ -1,0 +1,85 @@
+"""Operator side, private mode: balances -> commitment sum tree -> published snapshot directory.
+
+Same directory layout and staging as plain mode (por.build): root.json (public; ``commitments`` per token instead
+of totals), operator/ (0700: tree.json, users.arrow, the private-h*.npy levels, and later the cached node range
+proofs). Building makes commitments and hashes only; range proofs are made lazily by ``por prove``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.feather as feather
+
+from por import hashing as plain_hashing
+from por import layout
+from por.amounts import MAX_BALANCE, Token
+from por.build import (
+    DEFAULT_SECRET_NAME,
+    OPERATOR_DIR,
+    BuildResult,
+    check_round_id,
+    default_round_id,
+    obtain_secret,
+    root_document,
+)
+from por.errors import InputError
+from por.files import staged_directory, write_json
+from por.ingest.balances import exact_column_sums
+from por.kdf import BatchPRF, round_key
+from por.private import hashing, tree
+from por.secretfile import write_secret
+from por.tree import UserColumn
+
+POINT = hashing.POINT_BYTES
+
+
+def user_hashes(prk: bytes, users: UserColumn) -> list[bytes]:
+    """Salted id hash of every user (slot = input position), exactly as in plain mode."""
+    salt_of = BatchPRF(prk, "leaf-salt")
+    return [plain_hashing.user_hash(users.get(i), salt_of(i)) for i in range(len(users))]
+
+
+def commitments_json(tokens: list[Token], encoded: bytes) -> dict[str, str]:
+    return {t.symbol: encoded[i * POINT:(i + 1) * POINT].hex() for i, t in enumerate(tokens)}
+
+
+def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
+                  secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
+                  workers: int | None = None) -> BuildResult:
+    """Build the private tree and publish ``out_dir`` atomically (root.json last)."""
+    round_id = check_round_id(round_id or default_round_id())
+    if len(user_ids) == 0 or amounts.shape[0] != len(user_ids):
+        raise InputError("a private snapshot needs at least one user and one balance row per user")
+    totals = exact_column_sums(np.ascontiguousarray(amounts, dtype=np.uint64))
+    for token, total in zip(tokens, totals, strict=True):
+        if total >= MAX_BALANCE:
+            raise InputError(f"the total of {token.symbol} is 2^64 base units or more", field=token.symbol)
+    secret_path = Path(secret_path) if secret_path else Path(out_dir) / DEFAULT_SECRET_NAME
+    secret, created = obtain_secret(secret_path)
+    depth = layout.depth_for(len(user_ids), pad_to)
+    if depth > layout.MAX_DEPTH:
+        raise InputError(f"capacity 2^{depth} is too large", field="--capacity")
+    prk = round_key(secret, round_id)
+    users = UserColumn.from_arrow(user_ids)
+    with staged_directory(out_dir) as stage:
+        operator = stage / OPERATOR_DIR
+        operator.mkdir(mode=0o700)
+        top, top_commitments, _, _ = tree.build_tree(prk, depth, user_hashes(prk, users),
+                                                    np.ascontiguousarray(amounts, dtype=np.uint64), operator,
+                                                    workers=workers)
+        feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(np.arange(len(users)))}),
+                              operator / "users.arrow", compression="uncompressed")
+        write_json(operator / "tree.json", {"depth": depth, "tokens": len(tokens), "partition_bits": 0,
+                                            "users": len(users), "round": round_id, "mode": "private"})
+        root = hashing.root_hash(round_id, depth, tokens, top, top_commitments)
+        document = root_document("private", round_id, tokens, depth, root,
+                                 commitments=commitments_json(tokens, top_commitments))
+        if created:
+            write_secret(secret_path, secret)
+        write_json(stage / "root.json", document)
+    os.chmod(Path(out_dir) / OPERATOR_DIR, 0o700)
+    return BuildResult(document, Path(out_dir), created)

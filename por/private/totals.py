@@ -1,0 +1,84 @@
+"""Opened totals: per token, the total liabilities and the root blinding, which open the published root commitment.
+
+Given to an auditor only (written 0600): with them anyone can check commit(total, blinding) == root commitment.
+File (docs/SPEC.md §Opened totals): {"format": "por-open-totals", "version": 1, "round", "root",
+"totals": {symbol: {"total": decimal string, "blinding": 64 hex chars}}}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from circuits import pedersen
+from circuits.group import get_backend
+from circuits.scalars import ORDER
+from por.amounts import AmountError, format_amount, parse_amount
+from por.errors import InputError
+from por.files import SECRET_MODE, write_json
+from por.snapshot import read_json, root_tokens
+from por.snapshot_store import Snapshot
+
+TOTALS_FORMAT = "por-open-totals"
+TOTALS_VERSION = 1
+
+
+def opened_totals(snapshot: Snapshot) -> dict:
+    from por.private.prove import stored_tree
+
+    top = stored_tree(snapshot, with_secret=False).top()
+    return {"format": TOTALS_FORMAT, "version": TOTALS_VERSION, "round": snapshot.root["round"],
+            "root": snapshot.root["root"],
+            "totals": {t.symbol: {"total": format_amount(v, t.decimals), "blinding": r.to_bytes(32, "big").hex()}
+                       for t, v, r in zip(snapshot.tokens, top.sums, top.blindings, strict=True)}}
+
+
+def write_opened_totals(snapshot: Snapshot, out_path: Path) -> dict:
+    document = opened_totals(snapshot)
+    write_json(out_path, document, file_mode=SECRET_MODE)
+    return document
+
+
+@dataclass
+class TotalCheck:
+    symbol: str
+    total: str
+    ok: bool
+
+
+def read_opened_totals(path: Path, root: dict) -> dict[str, tuple[int, int]]:
+    """symbol -> (total in base units, blinding); InputError names the malformed field."""
+    doc = read_json(path, "opened totals file")
+    if not isinstance(doc, dict) or doc.get("format") != TOTALS_FORMAT or doc.get("version") != TOTALS_VERSION:
+        raise InputError("not an opened-totals file of a supported version", path=path, field="format")
+    totals = doc.get("totals")
+    if not isinstance(totals, dict):
+        raise InputError("missing or not an object", path=path, field="totals")
+    out = {}
+    for token in root_tokens(root):
+        entry = totals.get(token.symbol)
+        where = f"totals.{token.symbol}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("total"), str):
+            raise InputError("missing total", path=path, field=where)
+        try:
+            total = parse_amount(entry["total"], token.decimals)
+            blinding = int(entry.get("blinding", ""), 16) if len(entry.get("blinding", "")) == 64 else -1
+        except (AmountError, ValueError) as exc:
+            raise InputError(f"not a valid amount or blinding ({exc})", path=path, field=where) from None
+        if not 0 <= blinding < ORDER:
+            raise InputError("the blinding must be 64 hex characters below the group order", path=path,
+                             field=f"{where}.blinding")
+        out[token.symbol] = (total, blinding)
+    return out
+
+
+def check_opened_totals(root: dict, opened: dict[str, tuple[int, int]]) -> list[TotalCheck]:
+    """commit(total, blinding) must equal the published root commitment, token by token."""
+    be = get_backend("fast")
+    checks = []
+    for token in root_tokens(root):
+        total, blinding = opened[token.symbol]
+        mine = be.compress(pedersen.commit(total, blinding, be)).hex()
+        checks.append(TotalCheck(token.symbol, format_amount(total, token.decimals),
+                                 mine == root["commitments"].get(token.symbol)))
+    return checks

@@ -1,0 +1,169 @@
+"""User side, private mode: verify one proof against the published root.json (docs/SPEC.md §Private verification).
+
+Nothing that can be recomputed is trusted. The leaf is rebuilt from the user's own id (``user_id`` when given),
+salt, balances (each must parse as an exact amount below 2^64 base units) and blindings; every sibling commitment
+is decompressed with curve and subgroup checks and must not be the identity; parent commitments are recomputed as
+left + right and hashes up to the top; the root digest (binding round, tokens, depth and the root commitments)
+must equal the published one; and every sibling's aggregated range proof — bound to this root and that node's
+position — is checked in ONE batch, whose generator terms are shared by all the path's proofs. The user's own leaf
+needs no range proof: its opening shows the values.
+"""
+
+from __future__ import annotations
+
+from circuits import pedersen
+from circuits.group import get_backend
+from circuits.rangeproof import verify_range_batch
+from circuits.scalars import ORDER
+from por.amounts import AmountError, format_amount, parse_amount
+from por.errors import InputError
+from por.formats.base import Verdict
+from por.hashing import MAX_DEPTH, user_hash
+from por.private import hashing, rangeproofs
+from por.private.envelope import PROOF_FORMAT, PROOF_VERSION, record_size, unb64
+from por.private.tree import POINT
+from por.snapshot import root_tokens
+
+
+def _field(obj: dict, name: str, kind: type, source: str, prefix: str = ""):
+    value = obj.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InputError(f"missing or not a {kind.__name__}", path=source, field=prefix + name)
+    return value
+
+
+def _salt(text: object, source: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text) if isinstance(text, str) else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise InputError("must be 64 hexadecimal characters", path=source, field="user.salt")
+    return raw
+
+
+def _points(backend, data: bytes, tokens: int) -> list | None:
+    """Decompress T points with full checks; None when any is invalid or the identity."""
+    try:
+        return [backend.decompress(data[t * POINT:(t + 1) * POINT]) for t in range(tokens)]
+    except ValueError:
+        return None
+
+
+def _compress(backend, points: list) -> bytes:
+    return b"".join(backend.compress(p) for p in points)
+
+
+def verify_private(proof: dict, root: dict, *, user_id: str | None = None, source: str = "proof",
+                   backend: str | None = None) -> Verdict:
+    """Verify a native private-mode proof against a (validated) root.json document."""
+    if proof.get("format") != PROOF_FORMAT or proof.get("version") != PROOF_VERSION:
+        raise InputError("not a por proof of a supported version", path=source, field="format")
+    be = get_backend(backend)
+    tokens = root_tokens(root)
+    count = len(tokens)
+    verdict = Verdict(format="por", source=source, root=root["root"],
+                      info={"round": root["round"], "mode": "private", "backend": be.name})
+    user = _field(proof, "user", dict, source)
+    proof_user = _field(user, "id", str, source, "user.")
+    salt = _salt(user.get("salt"), source)
+    balances_json = _field(user, "balances", dict, source, "user.")
+    depth = _field(proof, "depth", int, source)
+    index = _field(proof, "leaf_index", int, source)
+    verdict.user = user_id or proof_user
+
+    if not verdict.check("mode", proof.get("mode") == root["mode"] == "private",
+                         f"proof mode {proof.get('mode')!r}, root mode {root['mode']!r}"):
+        return verdict
+    verdict.check("round", proof.get("round") == root["round"],
+                  f"proof is for round {proof.get('round')!r}; the published round is {root['round']!r}")
+    verdict.check("tokens", proof.get("tokens") == root["tokens"], "the proof's token list matches the published one")
+    verdict.check("range bits", proof.get("range_bits") == rangeproofs.RANGE_BITS,
+                  f"node range proofs must be {rangeproofs.RANGE_BITS}-bit")
+    verdict.check("user id", user_id is None or user_id == proof_user,
+                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
+    if not verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
+                         f"depth {depth}, leaf index {index}; published depth {root['depth']}"):
+        return verdict
+    blind_raw = unb64(user.get("blindings"), 32 * count, source, "user.blindings")
+    blindings = [int.from_bytes(blind_raw[32 * t:32 * (t + 1)], "big") for t in range(count)]
+    if any(not 0 < r < ORDER for r in blindings):
+        raise InputError("every blinding must be a scalar in [1, group order)", path=source, field="user.blindings")
+    records = unb64(proof.get("siblings"), depth * record_size(count), source, "siblings")
+
+    balances = _balances(verdict, balances_json, tokens, source)
+    if balances is None:
+        return verdict
+
+    leaf_points = pedersen.commit_many(balances, blindings, be)
+    node_points = leaf_points
+    node = hashing.leaf_hash(user_hash(verdict.user, salt), _compress(be, leaf_points))
+    size = record_size(count)
+    root_bytes = _root_bytes(root["root"])
+    batch = []
+    for height in range(depth):
+        rec = records[height * size:(height + 1) * size]
+        sib_hash, sib_enc, sib_proof = rec[:32], rec[32:32 + POINT * count], rec[32 + POINT * count:]
+        sib_points = _points(be, sib_enc, count)
+        if not verdict.check(f"sibling {height} commitments", sib_points is not None,
+                             f"a commitment of the sibling at height {height} is not a valid group element "
+                             "(off the curve, outside the subgroup, or the identity)"):
+            return verdict
+        try:
+            range_proof = rangeproofs.parse_proof(sib_proof, be.name)
+        except ValueError as exc:
+            verdict.check(f"sibling {height} range proof", False, f"the range proof at height {height} is malformed: {exc}")
+            return verdict
+        sib_index = (index >> height) ^ 1
+        batch.append((range_proof, sib_points, rangeproofs.RANGE_BITS, rangeproofs.context(root_bytes, height, sib_index)))
+        right = (index >> height) & 1
+        l_hash, r_hash = (sib_hash, node) if right else (node, sib_hash)
+        l_pts, r_pts = (sib_points, node_points) if right else (node_points, sib_points)
+        node = hashing.node_hash(height + 1, l_hash, r_hash, _compress(be, l_pts), _compress(be, r_pts))
+        node_points = [be.add(a, b) for a, b in zip(l_pts, r_pts, strict=True)]
+        if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in node_points),
+                             f"a recomputed commitment at height {height + 1} is the identity point"):
+            return verdict
+
+    top_commitments = _compress(be, node_points)
+    recomputed = hashing.root_hash(root["round"], depth, tokens, node, top_commitments)
+    verdict.check("root hash", recomputed.hex() == root["root"] and proof.get("root") == root["root"],
+                  f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
+    published = root["commitments"]
+    mismatched = [t.symbol for i, t in enumerate(tokens)
+                  if published.get(t.symbol) != top_commitments[i * POINT:(i + 1) * POINT].hex()]
+    verdict.check("root commitments", not mismatched,
+                  "the recomputed root commitments equal the published ones" if not mismatched
+                  else f"recomputed root commitments differ for {', '.join(mismatched)}")
+    verdict.check("range proofs", verify_range_batch(batch, be),
+                  f"{len(batch)} sibling range proofs (every sibling subtree holds 0 ≤ sum < 2^64 per token), "
+                  "verified in one batch")
+    verdict.info["range proofs"] = str(len(batch))
+    return verdict
+
+
+def _root_bytes(text: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raw = b""
+    return raw if len(raw) == 32 else b"\0" * 32  # a malformed root then fails the root-hash check
+
+
+def _balances(verdict: Verdict, balances_json: dict, tokens: list, source: str) -> list[int] | None:
+    balances = []
+    for token in tokens:
+        text = balances_json.get(token.symbol)
+        if not isinstance(text, str):
+            raise InputError(f"missing balance for {token.symbol}", path=source, field=f"user.balances.{token.symbol}")
+        try:
+            balances.append(parse_amount(text, token.decimals))
+        except AmountError as exc:
+            verdict.check("own balances", False, f"{token.symbol}: {exc}")
+            return None
+    if set(balances_json) != {t.symbol for t in tokens}:
+        verdict.check("own balances", False, "the proof lists tokens that are not in the published token list")
+        return None
+    verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, balances, strict=True)}
+    verdict.check("own balances", True, "every balance is an exact amount in [0, 2^64) base units")
+    return balances

@@ -1,0 +1,108 @@
+"""por's own reserves file, as CSV or as JSON (the same fields; docs/spec/reserves.md).
+
+CSV header: token,chain,address,balance,block_height,message,signature,scheme.
+JSON: {"format": "por-reserves", "version": 1, "wallets": [{the same eight keys}]} with block_height an integer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from por.amounts import valid_symbol
+from por.errors import InputError
+from por.files import write_json, write_text
+from por.reserves.model import KNOWN_SCHEMES, Reserves, Wallet
+
+COLUMNS = ("token", "chain", "address", "balance", "block_height", "message", "signature", "scheme")
+FORMAT, VERSION = "por-reserves", 1
+BALANCE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def parse_csv(path: Path, text: str) -> Reserves:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = [c.strip() for c in rows[0]]
+    if tuple(header) != COLUMNS:
+        raise InputError(f"the header must be {','.join(COLUMNS)}", path=path, row=1)
+    wallets = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(COLUMNS):
+            raise InputError(f"expected {len(COLUMNS)} columns, found {len(row)}", path=path, row=number)
+        record = dict(zip(COLUMNS, row, strict=True))
+        wallets.append(wallet_from_record(record, path=path, row=number, height_text=True))
+    return Reserves(str(path), "por-csv", wallets)
+
+
+def parse_json(path: Path, document: object) -> Reserves:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InputError(f'not a reserves file (expected "format": "{FORMAT}")', path=path, field="format")
+    if document.get("version") != VERSION:
+        raise InputError(f"unsupported version {document.get('version')!r}", path=path, field="version")
+    entries = document.get("wallets")
+    if not isinstance(entries, list):
+        raise InputError("missing or not a list", path=path, field="wallets")
+    wallets = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(entry) != set(COLUMNS):
+            raise InputError(f"wallet {number} must have exactly the keys {', '.join(COLUMNS)}", path=path)
+        wallets.append(wallet_from_record(entry, path=path, row=number, height_text=False))
+    return Reserves(str(path), "por-json", wallets)
+
+
+def wallet_from_record(record: dict, *, path: Path, row: int, height_text: bool) -> Wallet:
+    def text(name: str) -> str:
+        value = record[name]
+        if not isinstance(value, str) or not value.strip():
+            raise InputError("must be a non-empty string", path=path, row=row, field=name)
+        return value.strip() if name != "message" else value
+
+    token = text("token")
+    if not valid_symbol(token):
+        raise InputError(f"token symbol {token!r} is not valid", path=path, row=row, field="token")
+    balance = text("balance")
+    if not BALANCE.match(balance):
+        raise InputError(f"balance {balance!r} is not a plain non-negative decimal", path=path, row=row, field="balance")
+    height = record["block_height"]
+    if height_text and isinstance(height, str) and height.strip().isdigit() and height.strip().isascii():
+        height = int(height.strip())
+    if not isinstance(height, int) or isinstance(height, bool) or height < 0:
+        raise InputError("must be a non-negative integer", path=path, row=row, field="block_height")
+    scheme = text("scheme")
+    if scheme not in KNOWN_SCHEMES:
+        raise InputError(f"unknown scheme {scheme!r} (known: {', '.join(KNOWN_SCHEMES)})", path=path, row=row, field="scheme")
+    return Wallet(token, text("chain"), text("address"), balance, height, text("message"), text("signature"), scheme, row)
+
+
+def _record(wallet: Wallet) -> dict:
+    return {
+        "token": wallet.token,
+        "chain": wallet.chain,
+        "address": wallet.address,
+        "balance": wallet.balance,
+        "block_height": wallet.block_height,
+        "message": wallet.message,
+        "signature": wallet.signature,
+        "scheme": wallet.scheme,
+    }
+
+
+def write_reserves_csv(path: str | Path, wallets: list[Wallet]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for wallet in wallets:
+        writer.writerow([_record(wallet)[c] for c in COLUMNS])
+    write_text(path, out.getvalue())
+
+
+def write_reserves_json(path: str | Path, wallets: list[Wallet]) -> None:
+    write_json(path, {"format": FORMAT, "version": VERSION, "wallets": [_record(w) for w in wallets]})
+
+
+def json_text(wallets: list[Wallet]) -> str:
+    return json.dumps({"format": FORMAT, "version": VERSION, "wallets": [_record(w) for w in wallets]}, indent=2)

@@ -1,0 +1,123 @@
+"""Both G1 backends: identical encodings and arithmetic, and strict parsing of untrusted points."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from circuits.group import get_backend
+from circuits.scalars import ORDER
+
+QUUX_DST = b"QUUX-V01-CS02-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
+FIELD_MODULUS = int(
+    "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab", 16
+)
+BACKENDS = ["fast", "pure"]
+
+
+def compressed_x(x: int, y_flag: bool = False) -> bytes:
+    """ZCash compressed encoding of an x coordinate: compression flag, and the sign flag when asked."""
+    return (x | (1 << 383) | (int(y_flag) << 381)).to_bytes(48, "big")
+
+
+def on_curve_x_outside_subgroup() -> int:
+    for x in range(1, 100):
+        if pow((x**3 + 4) % FIELD_MODULUS, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) == 1:
+            return x
+    raise AssertionError("no curve point found")
+
+
+def off_curve_x() -> int:
+    for x in range(1, 100):
+        if pow((x**3 + 4) % FIELD_MODULUS, (FIELD_MODULUS - 1) // 2, FIELD_MODULUS) != 1:
+            return x
+    raise AssertionError("no non-residue found")
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.parametrize(
+    ("msg", "x_hex"),
+    [
+        (b"", "052926add2207b76ca4fa57a8734416c8dc95e24501772c814278700eed6d1e4e8cf62d9c09db0fac349612b759e79a1"),
+        (b"abc", "03567bc5ef9c690c2ab2ecdf6a96ef1c139cc0b2f284dca0a9a7943388a49a3aee664ba5379a7655d3c68900be2f6903"),
+    ],
+)
+def test_hash_to_curve_matches_rfc9380_vectors(name, msg, x_hex):
+    point = get_backend(name).hash_to_curve(msg, QUUX_DST)
+    encoded = get_backend(name).compress(point)
+    assert int.from_bytes(encoded, "big") & ((1 << 381) - 1) == int(x_hex, 16)
+
+
+def test_backends_agree_on_arithmetic_and_encodings():
+    fast, pure = get_backend("fast"), get_backend("pure")
+    scalars = [0, 1, 2, ORDER - 1, secrets.randbelow(ORDER), secrets.randbelow(2**64)]
+    fast_points = [fast.hash_to_curve(bytes([i]), b"por-test") for i in range(len(scalars))]
+    pure_points = [pure.hash_to_curve(bytes([i]), b"por-test") for i in range(len(scalars))]
+    assert [fast.compress(p) for p in fast_points] == [pure.compress(p) for p in pure_points]
+    assert fast.compress(fast.msm(fast_points, scalars)) == pure.compress(pure.msm(pure_points, scalars))
+    assert fast.compress(fast.mul(fast_points[0], scalars[4])) == pure.compress(pure.mul(pure_points[0], scalars[4]))
+    sum_fast = fast.sub(fast.add(fast_points[1], fast_points[2]), fast.neg(fast_points[3]))
+    sum_pure = pure.sub(pure.add(pure_points[1], pure_points[2]), pure.neg(pure_points[3]))
+    assert fast.compress(sum_fast) == pure.compress(sum_pure)
+    assert fast.compress(fast.generator()) == pure.compress(pure.generator())
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_msm_equals_sum_of_multiplications(name):
+    be = get_backend(name)
+    points = [be.hash_to_curve(bytes([i]), b"por-test") for i in range(5)]
+    scalars = [secrets.randbelow(ORDER) for _ in points]
+    expected = be.sum([be.mul(p, k) for p, k in zip(points, scalars, strict=True)])
+    assert be.eq(be.msm(points, scalars), expected)
+    assert be.is_identity(be.msm(points, [0] * 5))
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_decompress_round_trips_valid_points(name):
+    be = get_backend(name)
+    point = be.hash_to_curve(b"x", b"por-test")
+    assert be.eq(be.decompress(be.compress(point)), point)
+    assert be.eq(be.decompress(be.compress(be.neg(point))), be.neg(point))
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_decompress_rejects_identity_unless_allowed(name):
+    be = get_backend(name)
+    identity = be.compress(be.identity())
+    assert identity == bytes([0xC0]) + bytes(47)
+    with pytest.raises(ValueError):
+        be.decompress(identity)
+    assert be.is_identity(be.decompress(identity, allow_identity=True))
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(bytes(47), id="short"),
+        pytest.param(bytes(49), id="long"),
+        pytest.param(compressed_x(off_curve_x()), id="off-curve"),
+        pytest.param(compressed_x(on_curve_x_outside_subgroup()), id="outside-subgroup"),
+        pytest.param(compressed_x(FIELD_MODULUS), id="x-not-reduced"),
+        pytest.param(on_curve_x_outside_subgroup().to_bytes(48, "big"), id="uncompressed-flag"),
+        pytest.param(bytes([0xC0]) + bytes(46) + b"\x01", id="identity-with-garbage"),
+        pytest.param(bytes([0xE0]) + bytes(47), id="identity-with-sign"),
+    ],
+)
+def test_decompress_rejects_malformed_points(name, data):
+    with pytest.raises(ValueError):
+        get_backend(name).decompress(data, allow_identity=True)
+
+
+def test_env_variable_selects_backend(monkeypatch):
+    monkeypatch.setenv("POR_BACKEND", "pure")
+    assert get_backend().name == "pure"
+    monkeypatch.setenv("POR_BACKEND", "fast")
+    assert get_backend().name == "fast"
+    monkeypatch.setenv("POR_BACKEND", "nonsense")
+    with pytest.raises(ValueError):
+        get_backend()
+    monkeypatch.delenv("POR_BACKEND")
+    assert get_backend().name == "fast"
+    assert get_backend("pure").name == "pure"
