@@ -1,7 +1,7 @@
 """Exact decimal amounts <-> integer base units. Never floats.
 
 An amount is ``[0-9]+(\\.[0-9]+)?`` (no sign, exponent, NaN or infinity). With ``decimals = d`` it becomes
-``int(amount * 10**d)``; more fractional digits than ``d`` is an error unless rounding up is allowed
+``int(amount * 10**d)``; more fractional digits than ``d`` is an error unless rounding up is allowed (``--rounding up``)
 (liabilities are never rounded down).
 """
 
@@ -55,7 +55,7 @@ def parse_amount(text: str, decimals: int, *, round_up: bool = False) -> int:
         if extra.strip("0"):
             if not round_up:
                 raise AmountError(
-                    f"amount {text!r} has more than {decimals} decimal places (use --round up to round liabilities up)"
+                    f"amount {text!r} has more than {decimals} decimal places (use --rounding up to round liabilities up)"
                 )
             value = int(whole + frac.ljust(decimals, "0")) + 1
             return _bounded(value, text)

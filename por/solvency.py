@@ -3,12 +3,14 @@
 Reserves count only wallets whose ownership signature verified; amounts more precise than the token's decimals
 are rounded down (reserves never round up). Liabilities are the root's totals. A token in the root without
 reserves is under-reserved; a token only in the reserves file is listed with liabilities 0. Private-mode roots
-hide their totals: they need the zero-knowledge solvency proofs, which this report does not fake.
+hide their totals: each token's verdict then comes from its zero-knowledge solvency proof (``por prove-solvency``),
+checked against exactly the reserves verified here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from por.amounts import AmountError, format_amount, parse_amount
 from por.errors import InputError
@@ -22,15 +24,18 @@ RATIO_DECIMALS = 3
 class SolvencyRow:
     token: str
     decimals: int
-    liabilities: int  # base units
+    liabilities: int | None  # base units; None when hidden (private mode)
     reserves: int  # base units, verified wallets only
     verified_wallets: int
     failed_wallets: int
     unverified_wallets: int
     block_heights: list[int]
+    zero_knowledge: bool | None = None  # private mode: did the solvency proof verify?
 
     @property
     def verdict(self) -> str:
+        if self.liabilities is None:
+            return SOLVENT if self.zero_knowledge else UNDER_RESERVED
         if self.liabilities == 0:
             return NO_LIABILITIES
         return SOLVENT if self.reserves >= self.liabilities else UNDER_RESERVED
@@ -38,7 +43,7 @@ class SolvencyRow:
     @property
     def ratio(self) -> str | None:
         """reserves / liabilities as an exact decimal, rounded down to RATIO_DECIMALS places; None if no liabilities."""
-        if self.liabilities == 0:
+        if not self.liabilities:
             return None
         scaled = self.reserves * 10**RATIO_DECIMALS // self.liabilities
         return format_fixed(scaled, RATIO_DECIMALS)
@@ -47,7 +52,7 @@ class SolvencyRow:
         return {
             "token": self.token,
             "decimals": self.decimals,
-            "liabilities": format_amount(self.liabilities, self.decimals),
+            "liabilities": "hidden" if self.liabilities is None else format_amount(self.liabilities, self.decimals),
             "reserves": format_amount(self.reserves, self.decimals),
             "ratio": self.ratio,
             "verdict": self.verdict,
@@ -94,12 +99,22 @@ def reserve_units(text: str, decimals: int) -> int:
     return int(whole + frac[:decimals].ljust(decimals, "0"))
 
 
-def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] | None = None) -> SolvencyReport:
-    if root.get("mode") == "private":
-        raise InputError(
-            "this is a private-mode root: its totals are hidden, so solvency must come from its zero-knowledge "
-            "solvency proofs, which this version cannot verify yet"
-        )
+def verified_reserve_totals(results: list[WalletResult], decimals: dict[str, int]) -> dict[str, int]:
+    """Per token (of ``decimals``), the sum of the balances of wallets whose signature verified, rounded down."""
+    totals: dict[str, int] = {}
+    for result in results:
+        wallet = result.wallet
+        if result.ok and wallet.balance is not None and wallet.token in decimals:
+            totals[wallet.token] = totals.get(wallet.token, 0) + reserve_units(wallet.balance, decimals[wallet.token])
+    return totals
+
+
+def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] | None = None,
+                    proof_file: Path | None = None) -> SolvencyReport:
+    """Plain roots: compare with the published totals. Private roots: verify ``proof_file`` (por prove-solvency)."""
+    if root.get("mode") == "private" and proof_file is None:
+        raise InputError("this is a private-mode root: its totals are hidden; pass the zero-knowledge solvency "
+                         "proofs with --proof FILE (made by `por prove-solvency`)")
     results = verify_wallets(reserves) if results is None else results
     for result in results:
         if result.wallet.balance is None:
@@ -110,6 +125,8 @@ def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] 
                 field="balance",
             )
     decimals = {t["symbol"]: t["decimals"] for t in root["tokens"]}
+    if root.get("mode") == "private":
+        return _private_report(root, results, decimals, proof_file)
     liabilities = {symbol: _liability(root, symbol, places) for symbol, places in decimals.items()}
     for result in results:
         token = result.wallet.token
@@ -124,6 +141,20 @@ def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] 
     return SolvencyReport(root["round"], rows, results, notes)
 
 
+def _private_report(root: dict, results: list[WalletResult], decimals: dict[str, int], proof_file: Path) -> SolvencyReport:
+    from por.private.solvency import verify_solvency_file
+
+    proven = {r.token: r for r in verify_solvency_file(root, verified_reserve_totals(results, decimals), proof_file)}
+    rows = []
+    for token, places in decimals.items():
+        row = _row(token, places, None, results)
+        row.zero_knowledge = proven[token].solvent
+        rows.append(row)
+    notes = ["liabilities are hidden: each verdict is a zero-knowledge proof that the verified reserves cover the "
+             "committed liabilities"] + [f"{r.token}: {r.detail}" for r in proven.values() if not r.solvent]
+    return SolvencyReport(root["round"], rows, results, notes)
+
+
 def _liability(root: dict, symbol: str, places: int) -> int:
     text = root["totals"].get(symbol)
     if not isinstance(text, str):
@@ -134,7 +165,7 @@ def _liability(root: dict, symbol: str, places: int) -> int:
         raise InputError(f"the root's total for {symbol} is not valid: {exc}", field="totals") from None
 
 
-def _row(token: str, places: int, liabilities: int, results: list[WalletResult]) -> SolvencyRow:
+def _row(token: str, places: int, liabilities: int | None, results: list[WalletResult]) -> SolvencyRow:
     mine = [r for r in results if r.wallet.token == token]
     counted = [r for r in mine if r.ok]
     return SolvencyRow(

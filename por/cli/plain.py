@@ -30,7 +30,8 @@ def progress_bar() -> Progress:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Snapshot directory to publish (root.json + operator/).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]), help="Input format (default: detected).")
-@click.option("--decimals", "decimals", multiple=True, help="N for every token, or SYM=N (repeatable). Default 8.")
+@click.option("--decimals", "decimals", multiple=True,
+              help="N for every token, or SYM=N (repeatable). Default 8 (0 for Summa and dapol: integer base units).")
 @click.option("--rounding", type=click.Choice(["exact", "up"]), default="exact", show_default=True,
               help="'up' rounds amounts with too many decimals up (liabilities are never rounded down).")
 @click.option("--round", "round_id", help="Round id bound into the root (default: current UTC date-time).")
@@ -177,18 +178,25 @@ def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--root", "root_path", required=True, type=existing, help="Published root.json.")
 @click.option("--secret", "secret_path", required=True, type=existing, help="The operator's master secret.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]))
+@click.option("--totals", "totals_path", type=existing,
+              help="Private mode: opened totals from `por open-totals`, checked against the root commitments.")
 @click.option("--json", "as_json", is_flag=True)
-def audit(input_path, root_path, secret_path, fmt, as_json):
+def audit(input_path, root_path, secret_path, fmt, totals_path, as_json):
     """Rebuild the tree from the data and the secret; compare root and totals with root.json."""
     from rich.table import Table
 
     from por.snapshot import read_root
 
     if read_root(root_path)["mode"] == "private":
-        from por.private.audit import audit_private as run_audit
+        from por.private.audit import audit_private
+
+        report = audit_private(input_path, root_path, secret_path, fmt=fmt, totals_path=totals_path)
     else:
-        from por.audit import audit_plain as run_audit
-    report = run_audit(input_path, root_path, secret_path, fmt=fmt)
+        if totals_path is not None:
+            raise InputError("--totals is for private-mode roots; a plain root publishes its totals")
+        from por.audit import audit_plain
+
+        report = audit_plain(input_path, root_path, secret_path, fmt=fmt)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -74,12 +74,14 @@ def reserves_verify(file: Path, as_json: bool) -> None:
 @click.command("solvency")
 @click.argument("root_file", metavar="ROOT.json", type=click.Path(path_type=Path))
 @click.option("--reserves", "reserves_file", required=True, type=click.Path(path_type=Path), help="reserves file")
+@click.option("--proof", "proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="private mode: the zero-knowledge solvency proofs from `por prove-solvency`")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def solvency(root_file: Path, reserves_file: Path, as_json: bool) -> None:
+def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_json: bool) -> None:
     """Compare verified reserves with the root's liabilities, per token. Exit 1 if any token is under-reserved
-    or any reserve signature fails."""
+    or any reserve signature fails. Private roots: verifies the zero-knowledge solvency proofs (--proof)."""
     root = read_root(root_file)
-    report = solvency_report(root, load_reserves(reserves_file))
+    report = solvency_report(root, load_reserves(reserves_file), proof_file=proof_file)
     if as_json:
         _emit_json(report.to_json())
         _finish(report.ok)

@@ -61,14 +61,9 @@ def reserve_totals(path: Path, tokens: list[Token]) -> dict[str, int]:
                 raise InputError(str(exc), path=path, field=symbol) from None
         return out
     from por.reserves import load_reserves, verify_wallets
-    from por.solvency import reserve_units
+    from por.solvency import verified_reserve_totals
 
-    totals: dict[str, int] = {}
-    for result in verify_wallets(load_reserves(path)):
-        wallet = result.wallet
-        if result.ok and wallet.balance is not None and wallet.token in decimals:
-            totals[wallet.token] = totals.get(wallet.token, 0) + reserve_units(wallet.balance, decimals[wallet.token])
-    return totals
+    return verified_reserve_totals(verify_wallets(load_reserves(path)), decimals)
 
 
 def prove_solvency_file(snapshot: Snapshot, reserves: dict[str, int], out_path: Path) -> dict:
