@@ -1,12 +1,14 @@
 """``por demo``: a synthetic exchange taken through the whole workflow, showing what each party sees.
 
-Operator builds and publishes, proves every user; a user verifies their proof (and sees a forged one rejected); an
-auditor rebuilds the root from the data. Every step calls the same library API as the CLI commands.
+Operator: builds and publishes the snapshot, signs it, logs it, proves every user, publishes signed reserves.
+Auditor: rebuilds the root from the data, co-signs, checks solvency. User: checks the root's signatures and the log,
+verifies their own proof, and sees a forged proof rejected. Every step calls the library API the CLI commands use.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -15,76 +17,135 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from por import attest, history
+from por.amounts import Token, format_amount, parse_amount
 from por.audit import audit_plain
 from por.build import build_plain
 from por.formats.report import render
-from por.ingest import load_balances, write_native_csv
+from por.ingest import DecimalsSpec, load_balances, write_native_csv
 from por.ingest.balances import Balances
 from por.proof import prove_user, write_all_proofs
+from por.reserves import bitcoin, evm, load_reserves, secp256k1
+from por.reserves.model import Wallet
+from por.reserves.native import write_reserves_csv
 from por.snapshot import read_root
 from por.snapshot_store import Snapshot
+from por.solvency import solvency_report
 from por.synthetic import synthetic_balances
 from por.verify import verify_plain
 
-
-def _step(console: Console, who: str, text: str) -> None:
-    console.print()
-    console.print(Panel.fit(f"[bold]{who}[/]: {text}", border_style="cyan"))
+ROUND = "demo-2026-11"
+RESERVE_MESSAGE = f"por demo round {ROUND}: this address belongs to Demo Exchange"
 
 
 def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bool:
     """Run the demo into ``out``; True when every party saw the expected outcome."""
     console = console or Console(highlight=False)
     out.mkdir(parents=True, exist_ok=True)
-    tokens, ids, amounts = synthetic_balances(users)
-    export = out / "exchange.csv"
-    write_native_csv(export, Balances(tokens=tokens, user_ids=ids, amounts=amounts, source=str(export)))
+    snapshot_dir, keys = out / "snapshot", out / "keys"
+    export, tokens = _write_export(out, users)
 
-    _step(console, "Operator", f"reads the balances export {export} ({users} users × {len(tokens)} tokens)")
+    _step(console, "Operator", f"reads the balances export {export.name} ({users} users) and publishes a snapshot")
     started = time.perf_counter()
-    balances = load_balances(export, decimals=_decimals(tokens))
-    snapshot_dir = out / "snapshot"
-    result = build_plain(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir, round_id="demo-2026-11")
-    console.print(f"Built the sum tree and published {snapshot_dir / 'root.json'} in {time.perf_counter() - started:.2f} s.")
-    console.print("Public snapshot (root.json):")
-    console.print_json(json.dumps(result.root))
-
-    snapshot = Snapshot(snapshot_dir)
+    balances = load_balances(export, decimals=DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}))
+    build_plain(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir, round_id=ROUND)
+    console.print(f"Built the sum tree in {time.perf_counter() - started:.2f} s. Public snapshot (root.json):")
+    console.print_json((snapshot_dir / "root.json").read_text())
+    operator_key = _sign(snapshot_dir, keys, "operator")
+    log = out / "published-roots.jsonl"
+    entry = history.append(log, read_root(snapshot_dir / "root.json"))
+    console.print(f"Signed it with the operator's BLS key and appended it to the public log as entry {entry['seq']}.")
     started = time.perf_counter()
-    count = write_all_proofs(snapshot, out / "proofs.jsonl")
-    console.print(f"Wrote {count} inclusion proofs to {out / 'proofs.jsonl'} in {time.perf_counter() - started:.2f} s.")
+    count = write_all_proofs(Snapshot(snapshot_dir), out / "proofs.jsonl")
+    console.print(f"Wrote {count} inclusion proofs to proofs.jsonl in {time.perf_counter() - started:.2f} s.")
 
-    alice = ids[42].as_py()
-    proof = prove_user(snapshot, alice)
-    proof_path = out / "my-proof.json"
-    proof_path.write_text(json.dumps(proof, indent=2))
-    _step(console, "User", f"{alice} downloads {proof_path.name} and checks it offline against the published root")
-    root = read_root(snapshot_dir / "root.json")
-    honest = verify_plain(proof, root, user_id=alice, source=proof_path.name)
-    render([honest], console)
-
-    _step(console, "User", "is shown a forged proof: one sibling sum altered by a single base unit")
-    forged = copy.deepcopy(proof)
-    forged["siblings"][3]["sums"][0] = str(int(forged["siblings"][3]["sums"][0]) + 1)
-    tampered = verify_plain(forged, root, user_id=alice, source="forged-proof.json")
-    render([tampered], console)
-
-    _step(console, "Auditor", "rebuilds the tree from the export and the operator's secret")
+    _step(console, "Auditor", "rebuilds the tree from the export and the operator's secret, then co-signs")
     report = audit_plain(export, snapshot_dir / "root.json", snapshot_dir / "master-secret.hex")
     table = Table("token", "published total", "recomputed", "match")
     for row in report.rows:
         table.add_row(row.symbol, row.published, row.recomputed, "yes" if row.ok else "NO")
     console.print(table)
-    console.print("AUDIT PASSED" if report.ok else f"AUDIT FAILED: {report.first_mismatch}")
+    console.print("AUDIT PASSED: the data reproduces the published root." if report.ok
+                  else f"AUDIT FAILED: {report.first_mismatch}")
+    auditor_key = _sign(snapshot_dir, keys, "auditor")
 
-    ok = honest.valid and not tampered.valid and report.ok
+    _step(console, "Auditor", "checks the operator's signed reserve wallets against the liabilities")
+    root = read_root(snapshot_dir / "root.json")
+    reserves_file = out / "reserves.csv"
+    write_reserves_csv(reserves_file, _demo_wallets(root))
+    solvency = solvency_report(root, load_reserves(reserves_file))
+    table = Table("token", "liabilities", "reserves", "ratio", "verdict")
+    for row in solvency.rows:
+        data = row.to_json()
+        table.add_row(row.token, data["liabilities"], data["reserves"], data["ratio"] or "-", row.verdict)
+    console.print(table)
+    console.print("SOLVENT: every token is fully reserved by wallets whose ownership signatures verify."
+                  if solvency.ok else "NOT SOLVENT.")
+
+    alice = balances.user_ids[42].as_py()
+    proof = prove_user(Snapshot(snapshot_dir), alice)
+    proof_path = out / "my-proof.json"
+    proof_path.write_text(json.dumps(proof, indent=2))
+    _step(console, "User", f"{alice} checks the root's signatures and the log, then their proof, offline")
+    signed = attest.verify_root_signatures(root, [operator_key, auditor_key], 2)
+    console.print(f"Root signatures (2 of 2 required): {'valid' if signed.ok else 'INVALID'} — {signed.detail}")
+    logged = history.find_root(log, root) is not None and history.verify_log(log).ok
+    console.print(f"The root is entry {entry['seq']} of an intact hash-chained log: {'yes' if logged else 'NO'}.")
+    honest = verify_plain(proof, root, user_id=alice, source=proof_path.name)
+    render([honest], console)
+
+    _step(console, "User", "is shown a forged proof: one sibling sum lowered by a single base unit")
+    forged = copy.deepcopy(proof)
+    sums = forged["siblings"][3]["sums"]
+    sums[0] = str(max(int(sums[0]) - 1, 0)) if int(sums[0]) else "1"
+    tampered = verify_plain(forged, root, user_id=alice, source="forged-proof.json")
+    render([tampered], console)
+
+    ok = report.ok and signed.ok and logged and solvency.ok and honest.valid and not tampered.valid
     console.print()
     console.print("[bold green]Demo complete: every party saw the expected outcome.[/]" if ok
                   else "[bold red]Demo finished with unexpected outcomes.[/]")
+    console.print(f"Everything is in {out}/: try `por verify {proof_path} --root {snapshot_dir / 'root.json'} "
+                  f"--user {alice} --signers {keys / 'operator.pub'} --signers {keys / 'auditor.pub'}`.")
     return ok
 
 
-def _decimals(tokens):
-    from por.ingest import DecimalsSpec
+def _step(console: Console, who: str, text: str) -> None:
+    console.print()
+    console.print(Panel.fit(f"[bold]{who}[/] {text}", border_style="cyan"))
 
-    return DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens})
+
+def _write_export(out: Path, users: int) -> tuple[Path, list[Token]]:
+    tokens, ids, amounts = synthetic_balances(users)
+    export = out / "exchange.csv"
+    write_native_csv(export, Balances(tokens=tokens, user_ids=ids, amounts=amounts, source=str(export)))
+    return export, tokens
+
+
+def _sign(snapshot_dir: Path, keys: Path, label: str) -> attest.PublicKey:
+    """Create ``label``'s key pair once (0600), add its signature to root.json, return its public key."""
+    secret_path = keys / label
+    if not secret_path.exists():
+        attest.write_keypair(secret_path, label)
+    root = read_root(snapshot_dir / "root.json")
+    signed = attest.sign_root(root, attest.read_secret_key(secret_path), label)
+    from por.files import write_json
+
+    write_json(snapshot_dir / "root.json", signed)
+    return attest.read_public_key(secret_path.with_name(secret_path.name + ".pub"))
+
+
+def _demo_wallets(root: dict) -> list[Wallet]:
+    """One signed wallet per token holding 110 % of its liabilities (demo keys: SHA-256 of a public phrase)."""
+    wallets = []
+    for index, token in enumerate(Token(t["symbol"], t["decimals"]) for t in root["tokens"]):
+        key = hashlib.sha256(f"por demo wallet {index}".encode()).digest()
+        held = format_amount(parse_amount(root["totals"][token.symbol], token.decimals) * 11 // 10, token.decimals)
+        if token.symbol == "BTC":
+            address = bitcoin.address_for(secp256k1.public_key(key), bitcoin.P2WPKH)
+            signature, scheme, chain, height = bitcoin.sign_message(RESERVE_MESSAGE, key, bitcoin.P2WPKH), "bip137", "BTC", 870000
+        else:
+            address = evm.checksum_address(evm.address_of(secp256k1.public_key(key)))
+            signature, scheme, chain, height = evm.sign_message("eip191", RESERVE_MESSAGE, key), "eip191", "ETH", 21000000
+        wallets.append(Wallet(token.symbol, chain, address, held, height, RESERVE_MESSAGE, signature, scheme, index + 2))
+    return wallets

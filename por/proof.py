@@ -88,7 +88,7 @@ def write_all_proofs(snapshot: Snapshot, out_path: Path, progress: Callable[[int
                 continue
             hashes, sums = tree.parts[part]
             fragments = _fragments(hashes, sums)
-            top_path = [jt.literal(f.as_py()) for f in _path_text(top_fragments, shape.partitions, np.array([part]))]
+            top_path = [jt.literal(f[0].as_py()) for f in _path_text(top_fragments, shape.partitions, np.array([part]))]
             for start in range(lo, hi, chunk):
                 stop = min(start + chunk, hi)
                 chunk_slots = slots[start:stop]

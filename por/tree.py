@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from por import hashing, layout
+from por.files import atomic_open
 from por.kdf import BatchPRF
 
 
@@ -62,26 +63,52 @@ class UserColumn:
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
+    def slice(self, start: int, stop: int) -> UserColumn:
+        """Users [start, stop) as their own column."""
+        offsets = self.offsets[start : stop + 1]
+        return UserColumn(self.data[int(offsets[0]) : int(offsets[-1])], offsets - offsets[0])
+
     def get(self, index: int) -> str:
         return self.data[self.offsets[index] : self.offsets[index + 1]].decode("utf-8")
 
 
-def _leaf_level(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray, users: UserColumn,
+def partition_blocks(shape: TreeShape, part: int) -> tuple[int, int]:
+    """The layout blocks [b0, b1) that overlap partition ``part``."""
+    cap = 1 << shape.part_depth
+    block = min(shape.capacity, layout.BLOCK)
+    lo = part * cap
+    return lo // block, -(-(lo + cap) // block)
+
+
+def partition_mask(prk: bytes, shape: TreeShape, part: int, block_pads: np.ndarray,
+                   users_before: int) -> tuple[np.ndarray, int]:
+    """(real-slot mask over the partition, global index of its first user) from the padding counts of its own blocks.
+
+    ``block_pads`` = padding counts of blocks [b0, b1) and ``users_before`` = real slots before block b0: all a worker
+    needs, so the layout of one partition never requires the rest of the tree.
+    """
+    cap = 1 << shape.part_depth
+    block = min(shape.capacity, layout.BLOCK)
+    b0, b1 = partition_blocks(shape, part)
+    counts = np.zeros(b1, dtype=np.int64)
+    counts[b0:b1] = block_pads
+    mask_full = layout.real_mask(prk, shape.depth, counts, b0, b1)
+    start = part * cap - b0 * block
+    return mask_full[start : start + cap], users_before + int(mask_full[:start].sum())
+
+
+def users_before_block(pad_counts: np.ndarray, block_index: int, block: int) -> int:
+    return block_index * block - int(pad_counts[:block_index].sum())
+
+
+def _leaf_level(prk: bytes, shape: TreeShape, part: int, mask: np.ndarray, users: UserColumn,
                 amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and sums of the leaves of one partition."""
+    """Hashes and sums of the leaves of one partition; ``users``/``amounts`` hold exactly its users, in order."""
     cap = 1 << shape.part_depth
     lo = part * cap
-    block = min(shape.capacity, layout.BLOCK)
-    b0, b1 = lo // block, -(-(lo + cap) // block)
-    mask_full = layout.real_mask(prk, shape.depth, pad_counts, b0, b1)
-    start = lo - b0 * block
-    mask = mask_full[start : start + cap]
-    first_user = b0 * block - int(pad_counts[:b0].sum()) + int(mask_full[:start].sum())
-    n_real = int(mask.sum())
-
     salt_of = BatchPRF(prk, "leaf-salt")
     padding_user = BatchPRF(prk, "padding-user")
-    data, offs = users.data, users.offsets[first_user : first_user + n_real + 1].tolist()
+    data, offs = users.data, users.offsets.tolist()
     tag_user = hashing.TAG_USER
     sha256 = hashing.hashlib.sha256
     out = []
@@ -95,7 +122,7 @@ def _leaf_level(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray,
             append(padding_user(slot))
     user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(cap, hashing.HASH_BYTES)
     sums = np.zeros((cap, shape.tokens), dtype=np.uint64)
-    sums[mask] = amounts[first_user : first_user + n_real]
+    sums[mask] = amounts
     return hashing.hash_rows(hashing.leaf_records(user_hashes, sums)), sums
 
 
@@ -116,14 +143,33 @@ def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: 
     return hashes, sums
 
 
+def save_array(path: Path, array: np.ndarray) -> None:
+    """np.save to a temporary sibling, then rename: a retried or killed worker never leaves a partial file."""
+    with atomic_open(path, "wb", file_mode=0o600, durable=False) as handle:
+        np.save(handle, array)
+
+
+def build_partition_rows(prk: bytes, shape: TreeShape, part: int, mask: np.ndarray, users: UserColumn,
+                         amounts: np.ndarray, out_dir: Path) -> tuple[bytes, np.ndarray]:
+    """Build and store one partition's subtree from exactly its users (in order); return its root hash and sums."""
+    if len(users) != int(mask.sum()) or amounts.shape[0] != len(users):
+        raise ValueError(f"partition {part}: {len(users)} users given for {int(mask.sum())} real slots")
+    leaf_hashes, leaf_sums = _leaf_level(prk, shape, part, mask, users, amounts)
+    hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, 0)
+    save_array(out_dir / f"part-{part}.hashes.npy", hashes)
+    save_array(out_dir / f"part-{part}.sums.npy", sums)
+    return bytes(hashes[-1]), sums[-1].copy()
+
+
 def build_partition(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray, users: UserColumn,
                     amounts: np.ndarray, out_dir: Path) -> tuple[bytes, np.ndarray]:
-    """Build and store one partition's subtree; return its root hash and sums."""
-    leaf_hashes, leaf_sums = _leaf_level(prk, shape, part, pad_counts, users, amounts)
-    hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, 0)
-    np.save(out_dir / f"part-{part}.hashes.npy", hashes)
-    np.save(out_dir / f"part-{part}.sums.npy", sums)
-    return bytes(hashes[-1]), sums[-1].copy()
+    """Build and store one partition's subtree from the whole input; return its root hash and sums."""
+    b0, b1 = partition_blocks(shape, part)
+    block = min(shape.capacity, layout.BLOCK)
+    mask, first = partition_mask(prk, shape, part, pad_counts[b0:b1], users_before_block(pad_counts, b0, block))
+    n_real = int(mask.sum())
+    return build_partition_rows(prk, shape, part, mask, users.slice(first, first + n_real),
+                                amounts[first : first + n_real], out_dir)
 
 
 def join_partitions(shape: TreeShape, roots: list[tuple[bytes, np.ndarray]], out_dir: Path) -> tuple[bytes, list[int]]:
@@ -131,8 +177,8 @@ def join_partitions(shape: TreeShape, roots: list[tuple[bytes, np.ndarray]], out
     leaf_hashes = np.frombuffer(b"".join(r[0] for r in roots), dtype=np.uint8).reshape(len(roots), hashing.HASH_BYTES)
     leaf_sums = np.stack([r[1] for r in roots]).astype(np.uint64)
     hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, shape.part_depth)
-    np.save(out_dir / "top.hashes.npy", hashes)
-    np.save(out_dir / "top.sums.npy", sums)
+    save_array(out_dir / "top.hashes.npy", hashes)
+    save_array(out_dir / "top.sums.npy", sums)
     return bytes(hashes[-1]), [int(x) for x in sums[-1]]
 
 

@@ -135,3 +135,18 @@ def test_prove_all_escapes_awkward_user_ids(tmp_path: Path, secret_file: Path) -
     proofs = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
     assert sorted(p["user"]["id"] for p in proofs) == sorted(ids.to_pylist())
     assert all(p == prove_user(snap, p["user"]["id"]) for p in proofs)
+
+
+def test_prove_all_of_a_partitioned_snapshot_equals_single_proofs(tmp_path: Path, secret_file: Path) -> None:
+    import json
+
+    from por.proof import prove_user, write_all_proofs
+
+    tokens, ids, amounts = synthetic_balances(200, seed=5)
+    build_plain(tokens, ids, amounts, tmp_path / "s", secret_path=secret_file, round_id="R", workers=4)
+    snap = Snapshot(tmp_path / "s", secret_path=secret_file)
+    assert snap.shape.partitions == 4
+    write_all_proofs(snap, tmp_path / "all.jsonl", chunk=16)
+    proofs = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert len(proofs) == 200
+    assert all(p == prove_user(snap, p["user"]["id"]) for p in proofs[::7])

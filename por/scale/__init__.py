@@ -1,0 +1,1 @@
+"""Scale-out builds: partitioned inputs, partition tasks and the engines that run them (docs/spec/scale.md)."""
