@@ -376,3 +376,25 @@ def okx_sum(a: Mapping[str, Decimal], b: Mapping[str, Decimal]) -> dict[str, Dec
 def okx_parent_hash(left: str, right: str, total: Mapping[str, Decimal], height: int) -> str:
     """sha256(leftHex + rightHex + BTC + ETH + USDT + height), sums printed by shopspring ``String()``."""
     return sha256_hex(left + right + "".join(stripped(total[t]) for t in OKX_TOKENS) + str(height))
+
+
+class SingleJsonFormat:
+    """Shell shared by formats whose user proof is one JSON file: recognised by its shape, verified file by file.
+
+    Subclasses set ``name``, ``title`` and ``looks_like`` (a cheap shape test that never raises) and implement
+    ``_verify_one(path, options)``.
+    """
+
+    name: str
+    title: str
+
+    @staticmethod
+    def looks_like(document: object) -> bool:
+        raise NotImplementedError
+
+    def sniff(self, files: list[Path]) -> bool:
+        return len(files) == 1 and self.looks_like(peek_json(files[0]))
+
+    def verify(self, files: list[Path], options) -> list:
+        return [self._verify_one(f, options) for f in files]
+

@@ -67,15 +67,11 @@ def _leaf_hash(uid: str, nonce: str, bal: dict[str, Decimal], to_json: _Json) ->
     return mc.sha256_hex(f"{uid},{nonce},{to_json(bal)}")[:16]
 
 
-class Bitget:
+class Bitget(mc.SingleJsonFormat):
     name = "bitget"
     title = "Bitget Merkle proof"
 
-    def sniff(self, files: list[Path]) -> bool:
-        return len(files) == 1 and _looks_like(mc.peek_json(files[0]))
-
-    def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
-        return [self._verify_one(f, options) for f in files]
+    looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
         doc = mc.Fields(path, mc.load_json(path), "")

@@ -36,15 +36,11 @@ def _json(texts: dict[str, str]) -> str:
     return "{" + ",".join(f'"{t}":"{texts[t]}"' for t in mc.java_hashmap_order(list(texts))) + "}"
 
 
-class Bitunix:
+class Bitunix(mc.SingleJsonFormat):
     name = "bitunix"
     title = "Bitunix Merkle proof"
 
-    def sniff(self, files: list[Path]) -> bool:
-        return len(files) == 1 and _looks_like(mc.peek_json(files[0]))
-
-    def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
-        return [self._verify_one(f, options) for f in files]
+    looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
         doc = mc.Fields(path, mc.load_json(path), "")

@@ -62,12 +62,11 @@ def _climb(
     return h, bal
 
 
-class CoinEx:
+class CoinEx(mc.SingleJsonFormat):
     name = "coinex"
     title = "CoinEx Merkle proof"
 
-    def sniff(self, files: list[Path]) -> bool:
-        return len(files) == 1 and _looks_like(mc.peek_json(files[0]))
+    looks_like = staticmethod(_looks_like)
 
     def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
         wanted = options.extra.get("empty-sibling", "auto")

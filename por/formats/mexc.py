@@ -53,15 +53,11 @@ def _parent(left: tuple[str, dict], right: tuple[str, dict]) -> tuple[str, dict]
     return mc.sha256_hex(f"{left[0]},{right[0]},{body}")[:32], total
 
 
-class Mexc:
+class Mexc(mc.SingleJsonFormat):
     name = "mexc"
     title = "MEXC Merkle proof"
 
-    def sniff(self, files: list[Path]) -> bool:
-        return len(files) == 1 and _looks_like(mc.peek_json(files[0]))
-
-    def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
-        return [self._verify_one(f, options) for f in files]
+    looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
         doc = mc.Fields(path, mc.load_json(path), "")

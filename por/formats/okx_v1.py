@@ -30,15 +30,11 @@ def _looks_like(doc: object) -> bool:
     )
 
 
-class OkxV1:
+class OkxV1(mc.SingleJsonFormat):
     name = "okx-v1"
     title = "OKX Merkle proof v1"
 
-    def sniff(self, files: list[Path]) -> bool:
-        return len(files) == 1 and _looks_like(mc.peek_json(files[0]))
-
-    def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
-        return [self._verify_one(f, options) for f in files]
+    looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
         doc = mc.Fields(path, mc.load_json(path), "")
