@@ -101,33 +101,82 @@ def users_before_block(pad_counts: np.ndarray, block_index: int, block: int) -> 
     return block_index * block - int(pad_counts[:block_index].sum())
 
 
-def _leaf_level(prk: bytes, shape: TreeShape, part: int, mask: np.ndarray, users: UserColumn,
+BLOCK_LEAVES = 1 << 14
+"""Leaves hashed together: a partition is built block by block, so a worker's memory stays ~BLOCK_LEAVES rows."""
+
+
+class LevelFile:
+    """A ``.npy`` array of shape (rows, width) filled at row offsets with pwrite, then renamed into place.
+
+    Rows go straight to the page cache, never into a whole-array buffer; a killed or retried worker leaves only its
+    private temporary file, never a partial ``.npy``.
+    """
+
+    def __init__(self, path: Path, rows: int, width: int, dtype: type) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.row_bytes = width * np.dtype(dtype).itemsize
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (rows, width)}
+        with open(self.tmp, "wb") as handle:
+            np.lib.format.write_array_header_1_0(handle, header)
+            self.data_offset = handle.tell()
+        self.fd = os.open(self.tmp, os.O_RDWR)
+        os.ftruncate(self.fd, self.data_offset + rows * self.row_bytes)
+
+    def write(self, row: int, values: np.ndarray) -> None:
+        os.pwrite(self.fd, np.ascontiguousarray(values).tobytes(), self.data_offset + row * self.row_bytes)
+
+    def __enter__(self) -> LevelFile:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        os.close(self.fd)
+        if exc_type is None:
+            os.chmod(self.tmp, 0o600)
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _leaf_block(prk: bytes, first_slot: int, mask: np.ndarray, users: UserColumn, first_user: int,
                 amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and sums of the leaves of one partition; ``users``/``amounts`` hold exactly its users, in order."""
-    cap = 1 << shape.part_depth
-    lo = part * cap
+    """Hashes and sums of the leaves of slots [first_slot, first_slot + len(mask)); ``amounts`` = their users'."""
     salt_of = BatchPRF(prk, "leaf-salt")
     padding_user = BatchPRF(prk, "padding-user")
-    data, offs = users.data, users.offsets.tolist()
-    tag_user = hashing.TAG_USER
-    sha256 = hashing.hashlib.sha256
+    data, offs = users.data, users.offsets[first_user : first_user + len(amounts) + 1].tolist()
+    tag_user, sha256 = hashing.TAG_USER, hashing.hashlib.sha256
     out = []
     append = out.append
     j = 0
-    for slot, real in zip(range(lo, lo + cap), mask.tolist(), strict=True):
+    for slot, real in zip(range(first_slot, first_slot + len(mask)), mask.tolist(), strict=True):
         if real:
             append(sha256(tag_user + salt_of(slot) + data[offs[j] : offs[j + 1]]).digest())
             j += 1
         else:
             append(padding_user(slot))
-    user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(cap, hashing.HASH_BYTES)
-    sums = np.zeros((cap, shape.tokens), dtype=np.uint64)
+    user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(len(mask), hashing.HASH_BYTES)
+    sums = np.zeros((len(mask), amounts.shape[1]), dtype=np.uint64)
     sums[mask] = amounts
     return hashing.hash_rows(hashing.leaf_records(user_hashes, sums)), sums
 
 
+def _climb(hashes: np.ndarray, sums: np.ndarray, height: int, first: int, capacity: int,
+           files: tuple[LevelFile, LevelFile]) -> tuple[np.ndarray, np.ndarray]:
+    """Store the nodes (``first``.. at ``height``) and every level above them up to one node; return that node."""
+    while True:
+        row = level_offset(capacity, height) + first
+        files[0].write(row, hashes)
+        files[1].write(row, sums)
+        if len(hashes) == 1:
+            return hashes, sums
+        height += 1
+        hashes = hashing.hash_rows(hashing.node_records(height, hashes, sums))
+        sums = sums[0::2] + sums[1::2]  # no overflow: every total < 2**64 is checked at input
+        first >>= 1
+
+
 def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: int) -> tuple[np.ndarray, np.ndarray]:
-    """All levels above the given ones, concatenated bottom-up with the leaves first."""
+    """All levels above the given ones, concatenated bottom-up with the leaves first (small trees: the top)."""
     cap, tokens = leaf_sums.shape
     hashes = np.empty((2 * cap - 1, hashing.HASH_BYTES), dtype=np.uint8)
     sums = np.empty((2 * cap - 1, tokens), dtype=np.uint64)
@@ -138,7 +187,7 @@ def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: 
         hi = level_offset(cap, height + 2) if (cap >> (height + 1)) > 1 else mid + 1
         level_sums = sums[lo:mid]
         hashes[mid:hi] = hashing.hash_rows(hashing.node_records(base_height + height + 1, hashes[lo:mid], level_sums))
-        np.add(level_sums[0::2], level_sums[1::2], out=sums[mid:hi])  # no overflow: totals < 2**64 checked at input
+        np.add(level_sums[0::2], level_sums[1::2], out=sums[mid:hi])
         height += 1
     return hashes, sums
 
@@ -151,14 +200,31 @@ def save_array(path: Path, array: np.ndarray) -> None:
 
 def build_partition_rows(prk: bytes, shape: TreeShape, part: int, mask: np.ndarray, users: UserColumn,
                          amounts: np.ndarray, out_dir: Path) -> tuple[bytes, np.ndarray]:
-    """Build and store one partition's subtree from exactly its users (in order); return its root hash and sums."""
+    """Build and store one partition's subtree from exactly its users (in order); return its root hash and sums.
+
+    Leaves are hashed BLOCK_LEAVES at a time and each block's subtree is climbed at once; the block roots are then
+    climbed to the partition root. Memory stays bounded whatever the partition's size.
+    """
     if len(users) != int(mask.sum()) or amounts.shape[0] != len(users):
         raise ValueError(f"partition {part}: {len(users)} users given for {int(mask.sum())} real slots")
-    leaf_hashes, leaf_sums = _leaf_level(prk, shape, part, mask, users, amounts)
-    hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, 0)
-    save_array(out_dir / f"part-{part}.hashes.npy", hashes)
-    save_array(out_dir / f"part-{part}.sums.npy", sums)
-    return bytes(hashes[-1]), sums[-1].copy()
+    cap = 1 << shape.part_depth
+    block = min(cap, BLOCK_LEAVES)
+    rows = 2 * cap - 1
+    with (LevelFile(out_dir / f"part-{part}.hashes.npy", rows, hashing.HASH_BYTES, np.uint8) as hashes_file,
+          LevelFile(out_dir / f"part-{part}.sums.npy", rows, shape.tokens, np.uint64) as sums_file):
+        files = (hashes_file, sums_file)
+        tops_h, tops_s, first_user = [], [], 0
+        for start in range(0, cap, block):
+            block_mask = mask[start : start + block]
+            n_real = int(block_mask.sum())
+            leaf_h, leaf_s = _leaf_block(prk, part * cap + start, block_mask, users, first_user,
+                                         amounts[first_user : first_user + n_real])
+            first_user += n_real
+            top_h, top_s = _climb(leaf_h, leaf_s, 0, start, cap, files)
+            tops_h.append(top_h)
+            tops_s.append(top_s)
+        root_h, root_s = _climb(np.concatenate(tops_h), np.concatenate(tops_s), block.bit_length() - 1, 0, cap, files)
+    return bytes(root_h[0]), root_s[0].copy()
 
 
 def build_partition(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndarray, users: UserColumn,

@@ -150,3 +150,22 @@ def test_prove_all_of_a_partitioned_snapshot_equals_single_proofs(tmp_path: Path
     proofs = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
     assert len(proofs) == 200
     assert all(p == prove_user(snap, p["user"]["id"]) for p in proofs[::7])
+
+
+@pytest.mark.parametrize("block_leaves", [2, 8, 64])
+def test_block_by_block_build_matches_the_reference(tmp_path: Path, monkeypatch, block_leaves: int) -> None:
+    from por import tree
+
+    monkeypatch.setattr(tree, "BLOCK_LEAVES", block_leaves)
+    tokens, ids, amounts = synthetic_balances(300, seed=11)
+    secret = tmp_path / "s.hex"
+    secret.write_text(SECRET.hex())
+    secret.chmod(0o600)
+    result = build_plain(tokens, ids, amounts, tmp_path / "out", secret_path=secret, round_id="R", workers=2)
+    assert result.root["root"] == reference_root(ids.to_pylist(), amounts, "R", tokens).hex()
+    snap = Snapshot(tmp_path / "out", secret_path=secret)
+    from por.proof import prove_user
+    from por.verify import verify_plain
+
+    for user in ids.to_pylist()[::37]:
+        assert verify_plain(prove_user(snap, user), snap.root, user_id=user).valid
