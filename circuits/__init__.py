@@ -6,21 +6,24 @@ Knows nothing about trees or the CLI. Scalars are Python ints; points are opaque
     ``get_backend(name: str | Backend | None = None) -> Backend`` — "fast" (py_arkworks_bls12381, default when
     importable) or "pure" (py_ecc); env ``POR_BACKEND`` overrides the default. A Backend has ``identity()``,
     ``add``, ``sub``, ``neg``, ``mul(p, k)``, ``msm(points, scalars)``, ``sum(points)``, ``eq``, ``is_identity``,
-    ``compress(p) -> 48 bytes`` (ZCash format), ``decompress(data, *, allow_identity=False)`` (ValueError unless
-    canonical, on the curve, in the subgroup and not the identity), ``hash_to_curve(msg, dst)`` (RFC 9380).
+    ``compress(p) -> 48 bytes`` (ZCash format), ``decompress(data, *, allow_identity=False, subgroup_check=True)``
+    (ValueError unless canonical, on the curve, in the subgroup unless told not to check, and not the identity),
+    ``hash_to_curve(msg, dst)`` (RFC 9380; the pure backend's runs on ints in ``circuits.hash_to_curve``).
     ``check_scalar(k, what)`` range-checks a caller's scalar.
 ``circuits.scalars``
     ``ORDER`` (r), ``reduce``, ``inverse``, ``batch_inverse``, ``powers``, ``inner_product``, ``to_bytes`` /
     ``from_bytes`` (32-byte big-endian, canonical).
 ``circuits.generators``
-    ``G(backend)``, ``H(backend)``, ``G_vec(n, backend)``, ``H_vec(n, backend)``; hash-to-curve under ``DST``.
+    ``G(backend)``, ``H(backend)``, ``G_vec(n, backend)``, ``H_vec(n, backend)``; hash-to-curve under ``DST``;
+    ``clear_cache()`` (cold-start benchmarks).
 ``circuits.pedersen``
     ``commit(value, blinding, backend=None) -> Point`` (v·G + r·H), ``commit_many(values, blindings, backend=None)
     -> list[Point]`` (fixed-base tables; the tree-building hot path), ``add``, ``sub``, ``sum_commitments``.
 ``circuits.transcript``
     ``Transcript(protocol)`` with ``append``, ``append_u64``, ``append_scalar``, ``append_point``, ``challenge``.
 ``circuits.rangeproof``
-    ``RangeProof`` (``to_bytes()``, ``RangeProof.from_bytes(data, backend=None)``), ``prove_range(values,
+    ``RangeProof`` (``to_bytes()``, ``RangeProof.from_bytes(data, backend=None, *, subgroup_check=True)``; the
+    batch verifier is sound for proofs parsed without the subgroup test), ``prove_range(values,
     blindings, bits, context, *, seed=None, backend=None) -> (RangeProof, commitments)``, ``verify_range(proof,
     commitments, bits, context, backend=None) -> bool``, ``verify_range_batch([(proof, commitments, bits,
     context), ...], backend=None) -> bool``; ``BIT_WIDTHS`` = (8, 16, 32, 64), ``MAX_AGGREGATION`` = 1024.

@@ -64,3 +64,9 @@ def G_vec(n: int, backend: Backend | str | None = None) -> list[Point]:
 
 def H_vec(n: int, backend: Backend | str | None = None) -> list[Point]:
     return _vector(get_backend(backend), "bulletproofs/H", n)
+
+
+def clear_cache() -> None:
+    """Forget every derived generator (benchmarks measure cold start; nothing else needs this)."""
+    with _lock:
+        _cache.clear()

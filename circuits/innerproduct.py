@@ -117,15 +117,28 @@ def _materialise(backend: Backend, base: list[Point], coef: list[int], cur: int)
 
 @dataclass(frozen=True)
 class VerificationScalars:
+    """The challenges of every round. The unrolled vector s (s_i = Π_k u_k^(±1) by the bits of i, s_i⁻¹ =
+    s_(N−1−i)) is not materialised here: the range-proof verifier builds it already multiplied by its own factors."""
+
     u_sq: list[int]
     u_inv_sq: list[int]
-    s: list[int]  # s_i; s_i⁻¹ is s[n - 1 - i]
+    s_first: int  # s_0 = Π u_k⁻¹
+    s_last: int  # s_(n−1) = Π u_k
+
+    def s(self) -> list[int]:
+        """The full vector s (reference implementation; tests compare the verifier's vectors with it)."""
+        lg_n = len(self.u_sq)
+        out = [self.s_first] * (1 << lg_n)
+        for i in range(1, len(out)):
+            lg_i = i.bit_length() - 1
+            out[i] = out[i - (1 << lg_i)] * self.u_sq[lg_n - 1 - lg_i] % ORDER
+        return out
 
 
 def verification_scalars(
     backend: Backend, transcript: Transcript, n: int, proof: InnerProductProof
 ) -> VerificationScalars | None:
-    """Replay the transcript and unroll the folding; None when the proof has the wrong number of rounds."""
+    """Replay the transcript; None when the proof has the wrong number of rounds."""
     lg_n = n.bit_length() - 1
     if n < 1 or n & (n - 1) or len(proof.L) != lg_n or len(proof.R) != lg_n:
         return None
@@ -137,14 +150,8 @@ def verification_scalars(
         transcript.append_point(b"R", backend, R)
         us.append(transcript.challenge(b"u"))
     u_inv = batch_inverse(us) if us else []
-    u_sq = [u * u % p for u in us]
-    u_inv_sq = [v * v % p for v in u_inv]
-    s = [1] * n
-    acc = 1
-    for v in u_inv:
-        acc = acc * v % p
-    s[0] = acc
-    for i in range(1, n):
-        lg_i = i.bit_length() - 1
-        s[i] = s[i - (1 << lg_i)] * u_sq[lg_n - 1 - lg_i] % p
-    return VerificationScalars(u_sq, u_inv_sq, s)
+    s_first = s_last = 1
+    for u, v in zip(us, u_inv, strict=True):
+        s_first = s_first * v % p
+        s_last = s_last * u % p
+    return VerificationScalars([u * u % p for u in us], [v * v % p for v in u_inv], s_first, s_last)

@@ -56,3 +56,8 @@ def sub(c1: Point, c2: Point, backend: Backend | str | None = None) -> Point:
 
 def sum_commitments(commitments: Sequence[Point], backend: Backend | str | None = None) -> Point:
     return get_backend(backend).sum(list(commitments))
+
+
+def clear_tables() -> None:
+    """Forget the fixed-base tables (benchmarks measure cold start; nothing else needs this)."""
+    _tables.cache_clear()

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from circuits import generators, innerproduct, pedersen
 from circuits.group import POINT_BYTES, Backend, Point, get_backend
 from circuits.innerproduct import InnerProductProof
-from circuits.scalars import ORDER, SCALAR_BYTES, inner_product, powers
+from circuits.scalars import ORDER, SCALAR_BYTES, batch_inverse, inner_product, powers
 from circuits.scalars import from_bytes as scalar_from_bytes
 from circuits.scalars import to_bytes as scalar_to_bytes
 from circuits.transcript import ProverRng, Transcript
@@ -72,9 +72,12 @@ class RangeProof:
         return b"".join(out)
 
     @classmethod
-    def from_bytes(cls, data: bytes, backend: Backend | str | None = None) -> RangeProof:
+    def from_bytes(cls, data: bytes, backend: Backend | str | None = None, *, subgroup_check: bool = True
+                   ) -> RangeProof:
         """Parse untrusted bytes; raises ValueError on a wrong length, a non-canonical scalar, or a point that is
-        not a canonical non-identity subgroup element."""
+        not a canonical non-identity curve point in the prime-order subgroup. ``subgroup_check=False`` skips only
+        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/spec/circuits.md
+        §5.1 Batch check)."""
         b = get_backend(backend)
         data = bytes(data)
         rounds, rest = divmod(len(data) - _FIXED_BYTES, _ROUND_BYTES)
@@ -85,7 +88,7 @@ class RangeProof:
         def point() -> Point:
             nonlocal pos
             pos += POINT_BYTES
-            return b.decompress(data[pos - POINT_BYTES : pos])
+            return b.decompress(data[pos - POINT_BYTES : pos], subgroup_check=subgroup_check)
 
         def scalar() -> int:
             nonlocal pos
@@ -216,25 +219,49 @@ def _prove(
     return proof, commitments
 
 
-def _delta(y_pow_sum: int, z_pow: list[int], bits: int, M: int) -> int:
+def _delta(y: int, z: int, N: int, bits: int, M: int, y_minus_1_inv: int) -> int:
+    """δ(y, z) = (z − z²)·Σ_{i<N} y^i − (2^n − 1)·Σ_{j<M} z^(3+j), with both sums as geometric series."""
     p = ORDER
-    z, zz = z_pow[1], z_pow[2]
-    return ((z - zz) * y_pow_sum - ((1 << bits) - 1) * sum(z_pow[3 + j] for j in range(M))) % p
+    y_sum = (pow(y, N, p) - 1) * y_minus_1_inv % p if y != 1 else N % p
+    z_sum = pow(z, 3, p) * (pow(z, M, p) - 1) * pow(z - 1, -1, p) % p if z != 1 else M % p
+    return ((z - z * z) * y_sum - ((1 << bits) - 1) * z_sum) % p
+
+
+def _doubling(first: int, factors: list[int]) -> list[int]:
+    """v with v[0] = first and v[i] = v[i − 2^k]·factors[k] for the top set bit k of i: the shape of every
+    challenge-product vector of the inner-product argument, built level by level with list comprehensions."""
+    p = ORDER
+    out = [first % p]
+    for f in factors:
+        out += [x * f % p for x in out]
+    return out
 
 
 @dataclass
-class _Terms:
-    """One proof's verification equation as scalars: shared generators plus the proof's own points."""
+class _Weighted:
+    """One proof's verification equation, already multiplied by its random batch weight: scalars on G and H, on
+    the first N vector generators (G_i gets g_const + g_vec[i], H_i gets h_const + h_vec[i]; entries unreduced),
+    and on the proof's own points."""
 
     g: int
     h: int
+    g_const: int  # added to every g_vec entry (kept apart so it is summed once per batch, not per generator)
+    h_const: int  # added to every h_vec entry
     g_vec: list[int]
     h_vec: list[int]
     points: list[Point]
     scalars: list[int]
 
 
-def _terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], bits: int, context: bytes) -> _Terms | None:
+def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], bits: int, context: bytes,
+                    weight: int) -> _Weighted | None:
+    """The mega-check of one proof times ``weight`` (see the module docstring); None if its shape is wrong.
+
+    With s the IPA challenge-product vector (s_i⁻¹ = s_(N−1−i)) and k = j·n + b:
+      G_k:  −w·z − (w·a)·s_k
+      H_k:   w·z + (w·z^(2+j)·y^(−jn))·(2/y)^b − (w·b)·y^(−k)·s_(N−1−k)
+    Both vectors come from ``_doubling``: s_k and y^(−k)·s_(N−1−k) are products over the bits of k.
+    """
     p = ORDER
     m = len(commitments)
     if bits not in BIT_WIDTHS or not 1 <= m <= MAX_AGGREGATION or proof.backend != be.name:
@@ -252,28 +279,56 @@ def _terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], bits: i
     transcript.append_scalar(b"t_hat", proof.t_hat)
     transcript.append_scalar(b"tau_x", proof.tau_x)
     transcript.append_scalar(b"mu", proof.mu)
-    w = transcript.challenge(b"w")
+    w_ch = transcript.challenge(b"w")
     ipa = innerproduct.verification_scalars(be, transcript, N, proof.ipa)
     if ipa is None:
         return None
-    c = secrets.randbelow(p - 1) + 1
+    lg_n = len(ipa.u_sq)
+    c = secrets.randbelow(p - 1) + 1  # joins the two equations of this proof
     a, b = proof.ipa.a, proof.ipa.b
-    y_inv = pow(y, -1, p)
-    y_inv_pow = powers(y_inv, N)
-    y_pow_sum = sum(powers(y, N)) % p
-    z_pow = powers(z, M + 3)
-    delta = _delta(y_pow_sum, z_pow, bits, M)
-    s = ipa.s
-    g_vec = [(-z - a * si) % p for si in s]
-    two_pow = [1 << k for k in range(bits)]
-    z2_two = [z_pow[2 + j] * t for j in range(M) for t in two_pow]
-    h_vec = [(z + yi * (zt - b * s[N - 1 - i])) % p for i, (yi, zt) in enumerate(zip(y_inv_pow, z2_two, strict=True))]
+    y_inv, y_minus_1_inv = batch_inverse([y, y - 1]) if y != 1 else (1, 1)
+    delta = _delta(y, z, N, bits, M, y_minus_1_inv)
+    wz = weight * z % p
+    # s_0 = Π u_k⁻¹ and s_(N−1) = Π u_k; level k of the doubling multiplies by the challenge of round lg_n−1−k.
+    g_vec = _doubling(-weight * a * ipa.s_first, ipa.u_sq[::-1])
+    y_inv_2k = _squarings(y_inv, lg_n)
+    h_factors = [ui * yk % p for ui, yk in zip(ipa.u_inv_sq[::-1], y_inv_2k, strict=True)]
+    h_vec = _doubling(-weight * b * ipa.s_last, h_factors)
+    y_inv_n = pow(y_inv, bits, p)
+    block = _doubling_chain(weight * z * z % p, z * y_inv_n % p, M)  # w·z^(2+j)·y^(−jn)
+    bit_pow = powers(2 * y_inv % p, bits)  # (2/y)^b
+    h_vec = [hv + blk * q
+             for blk, row in zip(block, _rows(h_vec, bits), strict=True)
+             for hv, q in zip(row, bit_pow, strict=True)]
     points = [proof.A, proof.S, proof.T1, proof.T2, *proof.ipa.L, *proof.ipa.R, *commitments]
-    scalars = [1, x, c * x % p, c * x * x % p, *ipa.u_sq, *ipa.u_inv_sq]
-    scalars += [c * z_pow[2 + j] % p for j in range(m)]
-    g = (w * (proof.t_hat - a * b) + c * (delta - proof.t_hat)) % p
-    h = (-proof.mu - c * proof.tau_x) % p
-    return _Terms(g, h, g_vec, h_vec, points, scalars)
+    scalars = [weight, weight * x, weight * c * x, weight * c * x * x, *(weight * u for u in ipa.u_sq),
+               *(weight * u for u in ipa.u_inv_sq)]
+    wc_z2 = weight * c * z * z % p
+    scalars += _doubling_chain(wc_z2, z, m)
+    g = weight * (w_ch * (proof.t_hat - a * b) + c * (delta - proof.t_hat))
+    h = weight * (-proof.mu - c * proof.tau_x)
+    return _Weighted(g, h, -wz, wz, g_vec, h_vec, points, scalars)
+
+
+def _squarings(x: int, count: int) -> list[int]:
+    """[x, x^2, x^4, …, x^(2^(count−1))] mod r."""
+    out = []
+    for _ in range(count):
+        out.append(x)
+        x = x * x % ORDER
+    return out
+
+
+def _doubling_chain(first: int, ratio: int, count: int) -> list[int]:
+    """[first, first·ratio, first·ratio², …] (count terms) mod r."""
+    out = [first % ORDER]
+    for _ in range(count - 1):
+        out.append(out[-1] * ratio % ORDER)
+    return out
+
+
+def _rows(vector: list[int], width: int) -> list[list[int]]:
+    return [vector[i:i + width] for i in range(0, len(vector), width)]
 
 
 def verify_range(
@@ -287,35 +342,41 @@ def verify_range_batch(
     items: list[tuple[RangeProof, list[Point], int, bytes]], backend: Backend | str | None = None
 ) -> bool:
     """True iff every (proof, commitments, bits, context) verifies; one MSM for the whole batch, each proof's
-    equation weighted by an independent random scalar so no proof can cancel another's error."""
+    equation weighted by an independent random scalar so no proof can cancel another's error.
+
+    Commitments must be subgroup elements (the caller decompressed them with full checks). Proof points may come
+    from ``RangeProof.from_bytes(..., subgroup_check=False)``: if the MSM is the identity, so is its projection onto
+    the prime-order subgroup, i.e. the equation holds for the points' subgroup components, which is the standard
+    check on a proof whose transcript only hashed extra bytes (docs/spec/circuits.md §5.1 Batch check).
+    """
     if not items:
         return True
     be = get_backend(backend if backend is not None else items[0][0].backend)
     p = ORDER
     g = h = 0
-    n_max = 0
-    g_vec: list[int] = []
-    h_vec: list[int] = []
+    by_length: dict[int, list[_Weighted]] = {}
     points: list[Point] = []
     scalars: list[int] = []
     for proof, commitments, bits, context in items:
-        terms = _terms(be, proof, commitments, bits, context)
-        if terms is None:
+        weighted = _weighted_terms(be, proof, commitments, bits, context, secrets.randbelow(p - 1) + 1)
+        if weighted is None:
             return False
-        weight = secrets.randbelow(p - 1) + 1
-        g = (g + weight * terms.g) % p
-        h = (h + weight * terms.h) % p
-        n = len(terms.g_vec)
-        if n > n_max:
-            g_vec += [0] * (n - n_max)
-            h_vec += [0] * (n - n_max)
-            n_max = n
-        for i in range(n):
-            g_vec[i] += weight * terms.g_vec[i]
-            h_vec[i] += weight * terms.h_vec[i]
-        points += terms.points
-        scalars += [weight * k % p for k in terms.scalars]
+        g += weighted.g
+        h += weighted.h
+        by_length.setdefault(len(weighted.g_vec), []).append(weighted)
+        points += weighted.points
+        scalars += weighted.scalars
+    n_max = max(by_length)
+    g_vec = [0] * n_max
+    h_vec = [0] * n_max
+    for n, group in sorted(by_length.items()):
+        g_const = sum(t.g_const for t in group)
+        h_const = sum(t.h_const for t in group)
+        g_cols = [sum(col) + g_const for col in zip(*(t.g_vec for t in group), strict=True)]
+        h_cols = [sum(col) + h_const for col in zip(*(t.h_vec for t in group), strict=True)]
+        g_vec[:n] = [a + b for a, b in zip(g_vec[:n], g_cols, strict=True)]
+        h_vec[:n] = [a + b for a, b in zip(h_vec[:n], h_cols, strict=True)]
     G, H = generators.G(be), generators.H(be)
     Gv, Hv = generators.G_vec(n_max, be), generators.H_vec(n_max, be)
-    total = be.msm([G, H, *Gv, *Hv, *points], [g, h, *(k % p for k in g_vec), *(k % p for k in h_vec), *scalars])
+    total = be.msm([G, H, *Gv, *Hv, *points], [g, h, *g_vec, *h_vec, *scalars])
     return be.is_identity(total)

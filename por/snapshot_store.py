@@ -42,6 +42,11 @@ class Snapshot:
 
     @cached_property
     def users(self) -> pa.Table:
+        """(user_id, slot) of every user: one users.arrow, or one users-<p>.arrow per partition (scale-out builds)."""
+        if self.meta.get("users_layout") == "per-partition":
+            parts = [feather.read_table(self.operator / f"users-{p}.arrow", memory_map=True)
+                     for p in range(self.shape.partitions)]
+            return pa.concat_tables(parts)
         return feather.read_table(self.operator / "users.arrow", memory_map=True)
 
     def slot_of(self, user_id: str) -> int:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from por.amounts import Token
 from por.cli import cli
 from por.errors import InputError
-from por.private import rangeproofs
+from por.private import container, rangeproofs
 from por.private.build import build_private
 from por.private.prove import prove_private_all, prove_private_user
 from por.private.solvency import prove_solvency_file, verify_solvency_file
@@ -69,9 +69,9 @@ def test_prove_all_writes_one_valid_proof_per_user(snapshot: Snapshot, tmp_path:
     ticks = []
     count = prove_private_all(snapshot, tmp_path / "all.jsonl", progress=ticks.append)
     assert count == len(IDS) and sum(ticks) == len(IDS)
-    lines = (tmp_path / "all.jsonl").read_text().splitlines()
-    for user, line in zip(IDS, lines, strict=True):
-        verdict = verify_private(json.loads(line), snapshot.root, user_id=user)
+    entries = list(container.split_bundle((tmp_path / "all.jsonl").read_bytes()))
+    for user, (_, entry) in zip(IDS, entries, strict=True):
+        verdict = verify_private(entry, snapshot.root, user_id=user)
         assert verdict.valid, verdict.failures
 
 

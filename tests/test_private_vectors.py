@@ -14,6 +14,8 @@ from por.kdf import round_key
 from por.private import keys, rangeproofs
 from por.private.build import build_private
 from por.private.envelope import record_size
+from por.private.prove import prove_private_user_binary
+from por.snapshot_store import Snapshot
 
 SECRET_HEX = "8f4b1c2d3e5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 ROOT = "56dd2e999db8c7736fa4f5a19167dfbfb1739d2e8633d7d83037a227d618e7af"
@@ -53,3 +55,23 @@ def test_context_and_sizes() -> None:
         "706f722f76312f707269766174652d6e6f64652d72616e676500" + ROOT + "01" + "0000000000000001")
     assert rangeproofs.proof_bytes(10) == 1312 and rangeproofs.proof_bytes(2) == 1024
     assert record_size(10) == 32 + 480 + 1312
+
+
+CONTAINER_PREFIX = (
+    "89504f525052560a0002" "0008766563746f722d31" + ROOT + "02" "40" "0002" "000141" "00" "000142" "02"
+    "0005616c696365" "6dfb7bd45da15710ab0663fb233d791b75c2972a8ccb593f27b34c022003208a" "0000000000000000"
+    "0000000000000005" "0000000000000064"
+    "38d7ee65e7aec4a4a5902f1cc46c19b2c9497cb833003be807e891410edc78b4"
+    "243496db060b4f3021302116256782263a66186afa3070d843d18c4cc1dde0cb")
+
+
+def test_binary_proof_vector_header_and_opening(tmp_path: Path) -> None:
+    secret = tmp_path / "s.hex"
+    secret.write_text(SECRET_HEX)
+    secret.chmod(0o600)
+    build_private([Token("A", 0), Token("B", 2)], pa.array(["alice", "bob", "carol"], pa.large_string()),
+                  np.array([[5, 100], [7, 0], [9, 250]], dtype=np.uint64), tmp_path / "snap",
+                  secret_path=secret, round_id="vector-1", pad_to=4, workers=1)
+    data = prove_private_user_binary(Snapshot(tmp_path / "snap", secret_path=secret), "alice")
+    assert data.hex().startswith(CONTAINER_PREFIX)
+    assert len(data) == len(CONTAINER_PREFIX) // 2 + 2 * record_size(2) == 191 + 2 * 1152

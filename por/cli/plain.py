@@ -26,12 +26,11 @@ def progress_bar() -> Progress:
 
 
 @click.command()
-@click.argument("input_path", metavar="INPUT", type=existing)
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Snapshot directory to publish (root.json + operator/).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]), help="Input format (default: detected).")
-@click.option("--decimals", "decimals", multiple=True,
-              help="N for every token, or SYM=N (repeatable). Default 8 (0 for Summa and dapol: integer base units).")
+@click.option("--decimals", "decimals", multiple=True, help="N for every token, or SYM=N (repeatable). Default 8.")
 @click.option("--rounding", type=click.Choice(["exact", "up"]), default="exact", show_default=True,
               help="'up' rounds amounts with too many decimals up (liabilities are never rounded down).")
 @click.option("--round", "round_id", help="Round id bound into the root (default: current UTC date-time).")
@@ -41,21 +40,35 @@ def progress_bar() -> Progress:
               help="Master secret file (default DIR/master-secret.hex; generated, mode 0600, when absent).")
 @click.option("--mode", type=click.Choice(["plain", "private"]), default="plain", show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
+@click.option("--scheduler", help="Run the build on a Dask cluster (tcp://HOST:PORT); paths must be shared.")
 @click.option("--json", "as_json", is_flag=True, help="Print root.json instead of a summary.")
-def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, mode, workers, as_json):
-    """Build the Merkle sum tree from a balances export and publish the snapshot."""
+def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, mode, workers,
+          scheduler, as_json):
+    """Build the Merkle sum tree from a balances export (a file or a directory of partition files) and publish it."""
     from por.ingest import load_balances, parse_decimals
 
-    balances = load_balances(input_path, fmt=fmt, decimals=parse_decimals(list(decimals)), round_up=rounding == "up")
-    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), workers=workers)
-    if mode == "private":
-        from por.private.build import build_private
+    spec = parse_decimals(list(decimals))
+    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity))
+    if input_path.is_dir() or scheduler:
+        if mode == "private":
+            raise InputError("private mode builds from one input file on this machine (no directory or --scheduler)")
+        from por.scale.build import build_partitioned
+        from por.scale.engine import open_engine
 
-        result = build_private(balances.tokens, balances.user_ids, balances.amounts, out_dir, **kwargs)
+        engine = open_engine(scheduler, workers)
+        try:
+            result = build_partitioned(input_path, out_dir, engine=engine, fmt=fmt, decimals=spec,
+                                       round_up=rounding == "up", **kwargs)
+        finally:
+            engine.close()
     else:
-        from por.build import build_plain
-
-        result = build_plain(balances.tokens, balances.user_ids, balances.amounts, out_dir, **kwargs)
+        balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=rounding == "up")
+        if mode == "private":
+            from por.private.build import build_private as build_in_memory
+        else:
+            from por.build import build_plain as build_in_memory
+        result = build_in_memory(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
+                                 **kwargs)
     out = console()
     if as_json:
         click.echo(json.dumps(result.root, indent=2))
@@ -63,7 +76,8 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
     if result.secret_created:
         out.print(f"New master secret written to {secret_path or out_dir / 'master-secret.hex'} (mode 0600). Keep it safe.")
     root = result.root
-    out.print(f"Published {out_dir / 'root.json'}: {mode} mode, round {root['round']}, {len(balances.user_ids)} users "
+    users = json.loads((out_dir / "operator" / "tree.json").read_text())["users"]
+    out.print(f"Published {out_dir / 'root.json'}: {mode} mode, round {root['round']}, {users} users "
               f"in {root['leaf_count']} leaves.")
     out.print(f"root: {root['root']}")
     for symbol, total in root.get("totals", {}).items():
@@ -217,12 +231,20 @@ def audit(input_path, root_path, secret_path, fmt, totals_path, as_json):
 @click.command()
 @click.argument("path", metavar="FILE", type=existing)
 def inspect(path):
-    """Pretty-print a root.json or a proof file."""
+    """Pretty-print a root.json or a proof file (binary private proofs are shown as JSON)."""
     from rich.json import JSON
 
     from por.snapshot import read_json
 
-    console().print(JSON.from_data(read_json(path, "file")))
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head in (b"\x89PORPRV\n", b"\x89PORBDL\n"):  # por.private.container magic bytes
+        from por.private.container import binary_json_view
+
+        data = binary_json_view(path.read_bytes(), str(path))
+    else:
+        data = read_json(path, "file")
+    console().print(JSON.from_data(data))
 
 
 def register(cli: click.Group) -> None:

@@ -1,5 +1,6 @@
 """The native por proof format (``format`` = "por-proof"), plain and private mode, one proof per JSON file or per
-JSONL line. Hashing rules: docs/SPEC.md §Plain tree and §Private tree. Needs the published root.json (``--root``).
+JSONL line; private proofs also as binary containers (or a bundle of them), recognised by their magic bytes.
+Hashing rules: docs/SPEC.md §Plain tree and §Private tree. Needs the published root.json (``--root``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,27 @@ from por.formats.base import Verdict, VerifyOptions
 from por.snapshot import read_root
 from por.verify import PROOF_FORMAT, verify_plain
 
+# Magic bytes of por.private.container (a single binary private proof, and a bundle of them from prove --all).
+PRIVATE_MAGICS = (b"\x89PORPRV\n", b"\x89PORBDL\n")
+
 
 def _proof_documents(path: Path):
+    """(source, proof) pairs: a dict per JSON proof, raw bytes per binary private proof."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the proof ({exc.__class__.__name__})", path=path) from None
+    if raw.startswith(PRIVATE_MAGICS):
+        from por.private import container
+
+        if container.is_bundle(raw):
+            yield from container.split_bundle(raw, str(path))
+        else:
+            yield str(path), raw
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read the proof ({exc.__class__.__name__})", path=path) from None
     stripped = text.strip()
     try:
@@ -37,9 +54,12 @@ class NativeFormat:
     def sniff(self, files: list[Path]) -> bool:
         try:
             with open(files[0], "rb") as handle:
-                head = handle.read(4096).decode("utf-8-sig", errors="ignore")
+                raw = handle.read(4096)
         except OSError:
             return False
+        if raw.startswith(PRIVATE_MAGICS):
+            return True
+        head = raw.decode("utf-8-sig", errors="ignore")
         return f'"format":"{PROOF_FORMAT}"' in head.replace(" ", "")
 
     def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
@@ -49,9 +69,9 @@ class NativeFormat:
         verdicts = []
         for path in files:
             for source, proof in _proof_documents(path):
-                if not isinstance(proof, dict):
+                if not isinstance(proof, dict | bytes):
                     raise InputError("expected a JSON object", path=source)
-                if proof.get("mode") == "private":
+                if isinstance(proof, bytes) or proof.get("mode") == "private":
                     from por.private.verify import verify_private  # private mode is optional heavy machinery
 
                     verdicts.append(verify_private(proof, root, user_id=options.user, source=source,

@@ -1,4 +1,5 @@
-"""The private-mode user proof: a versioned JSON envelope around fixed-width binary, base64-encoded (RFC 4648).
+"""The version-1 private-mode user proof: a JSON envelope around fixed-width binary, base64-encoded (RFC 4648).
+Superseded by the version-2 binary container (por.private.container) and kept so that v1 proofs still verify.
 
 Points and range proofs are incompressible, and hex would double them; one base64 blob for the whole path keeps
 the file near 4/3 of the binary floor. Fields (docs/SPEC.md §Private proof):

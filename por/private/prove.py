@@ -1,19 +1,21 @@
 """Operator side, private mode: user proofs from a built snapshot, node range proofs made on demand and cached.
 
-``prove_private_user`` proves only the (uncached) siblings of one user's path; ``prove_private_all`` first proves
-every node that is anyone's sibling over all cores, then writes one proof per line.
+``private_user_proof`` proves only the (uncached) siblings of one user's path and returns the decoded proof;
+``prove_private_user_binary`` / ``write_private_user_proof`` give it as a version-2 binary container (the
+published format), ``prove_private_user`` as the legacy version-1 JSON document. ``prove_private_all`` first proves
+every node that is anyone's sibling over all cores, then writes one bundle of binary proofs.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from por.amounts import format_amount
 from por.files import atomic_open
-from por.private import keys, rangeproofs
+from por.private import container, keys, rangeproofs
+from por.private.container import PrivateProof
 from por.private.envelope import b64, envelope
 from por.private.tree import StoredTree
 from por.snapshot_store import Snapshot
@@ -23,14 +25,6 @@ def stored_tree(snapshot: Snapshot, *, with_secret: bool = True) -> StoredTree:
     meta = snapshot.meta
     return StoredTree(snapshot.operator, meta["depth"], meta["tokens"], meta["users"],
                       snapshot.prk if with_secret else None)
-
-
-def _user_part(snapshot: Snapshot, stored: StoredTree, user_id: str, slot: int) -> dict:
-    leaf = stored.node(0, slot)
-    balances = {t.symbol: format_amount(v, t.decimals) for t, v in zip(snapshot.tokens, leaf.sums, strict=True)}
-    blindings = b"".join(r.to_bytes(32, "big") for r in leaf.blindings)
-    return {"id": user_id, "salt": keys.salt(snapshot.prk, slot).hex(), "balances": balances,
-            "blindings": b64(blindings)}
 
 
 def _records(stored: StoredTree, cache: rangeproofs.ProofCache, slot: int) -> list[bytes]:
@@ -43,12 +37,44 @@ def _records(stored: StoredTree, cache: rangeproofs.ProofCache, slot: int) -> li
     return out
 
 
-def prove_private_user(snapshot: Snapshot, user_id: str) -> dict:
+def _user_proof(snapshot: Snapshot, stored: StoredTree, cache: rangeproofs.ProofCache, user_id: str,
+                slot: int) -> PrivateProof:
+    leaf = stored.node(0, slot)
+    root = snapshot.root
+    return PrivateProof(root["round"], bytes.fromhex(root["root"]), stored.depth, rangeproofs.RANGE_BITS,
+                        list(snapshot.tokens), user_id, keys.salt(snapshot.prk, slot), slot, list(leaf.sums),
+                        list(leaf.blindings), b"".join(_records(stored, cache, slot)))
+
+
+def private_user_proof(snapshot: Snapshot, user_id: str) -> PrivateProof:
+    """One user's proof, proving (and caching) whichever of its sibling nodes have no range proof yet."""
     slot = snapshot.slot_of(user_id)
     stored = stored_tree(snapshot)
     cache = rangeproofs.ProofCache(snapshot.operator, stored.tokens)
     rangeproofs.ensure_proofs(stored, cache, bytes.fromhex(snapshot.root["root"]), stored.siblings(slot))
-    return envelope(snapshot.root, _user_part(snapshot, stored, user_id, slot), slot, _records(stored, cache, slot))
+    return _user_proof(snapshot, stored, cache, user_id, slot)
+
+
+def prove_private_user_binary(snapshot: Snapshot, user_id: str) -> bytes:
+    """The user's proof as a version-2 binary container (por.private.container)."""
+    return container.encode(private_user_proof(snapshot, user_id))
+
+
+def write_private_user_proof(snapshot: Snapshot, user_id: str, out_path: Path) -> int:
+    """Write the binary proof atomically; returns its size in bytes."""
+    data = prove_private_user_binary(snapshot, user_id)
+    with atomic_open(out_path, "wb") as out:
+        out.write(data)
+    return len(data)
+
+
+def prove_private_user(snapshot: Snapshot, user_id: str) -> dict:
+    """The legacy version-1 JSON proof (base64 records), still accepted by every verifier."""
+    proof = private_user_proof(snapshot, user_id)
+    balances = {t.symbol: format_amount(v, t.decimals) for t, v in zip(proof.tokens, proof.balances, strict=True)}
+    user = {"id": user_id, "salt": proof.salt.hex(), "balances": balances,
+            "blindings": b64(b"".join(r.to_bytes(32, "big") for r in proof.blindings))}
+    return envelope(snapshot.root, user, proof.leaf_index, [proof.records])
 
 
 def prove_all_nodes(snapshot: Snapshot, *, workers: int | None = None,
@@ -62,7 +88,8 @@ def prove_all_nodes(snapshot: Snapshot, *, workers: int | None = None,
 
 
 def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[int], None] | None = None) -> int:
-    """Write every user's proof, one JSON object per line; ``progress`` advances in users (total = user count)."""
+    """Write every user's proof as one bundle (por.private.container: magic, version, then u32 length || binary
+    proof per user, in slot order); ``progress`` advances in users (total = user count)."""
     stored = stored_tree(snapshot)
     users_total = stored.users
     nodes_total = max(1, len(rangeproofs.needed_nodes(stored.users, stored.depth)))
@@ -80,11 +107,10 @@ def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[in
     table = snapshot.users
     ids, slots = table.column("user_id").to_pylist(), table.column("slot").to_pylist()
     written = 0
-    with atomic_open(out_path, "w") as out:
+    with atomic_open(out_path, "wb") as out:
+        out.write(container.bundle_header())
         for user_id, slot in zip(ids, slots, strict=True):
-            proof = envelope(snapshot.root, _user_part(snapshot, stored, user_id, slot), slot,
-                             _records(stored, cache, slot))
-            out.write(json.dumps(proof, separators=(",", ":"), ensure_ascii=False) + "\n")
+            out.write(container.bundle_entry(container.encode(_user_proof(snapshot, stored, cache, user_id, slot))))
             written += 1
     if progress and users_total > done[1]:
         progress(users_total - done[1])

@@ -1,12 +1,13 @@
 """User side, private mode: verify one proof against the published root.json (docs/SPEC.md §Private verification).
 
-Nothing that can be recomputed is trusted. The leaf is rebuilt from the user's own id (``user_id`` when given),
-salt, balances (each must parse as an exact amount below 2^64 base units) and blindings; every sibling commitment
-is decompressed with curve and subgroup checks and must not be the identity; parent commitments are recomputed as
-left + right and hashes up to the top; the root digest (binding round, tokens, depth and the root commitments)
-must equal the published one; and every sibling's aggregated range proof — bound to this root and that node's
-position — is checked in ONE batch, whose generator terms are shared by all the path's proofs. The user's own leaf
-needs no range proof: its opening shows the values.
+Both encodings — the version-2 binary container (por.private.container) and the version-1 JSON envelope — are
+reduced to the same checks. Nothing that can be recomputed is trusted. The leaf is rebuilt from the user's own id
+(``user_id`` when given), salt, balances (exact amounts below 2^64 base units) and blindings; every sibling
+commitment is decompressed with curve and subgroup checks and must not be the identity; parent commitments are
+recomputed as left + right and hashes up to the top; the root digest (binding round, tokens, depth and the root
+commitments) must equal the published one; and every sibling's aggregated range proof — bound to this root and
+that node's position — is checked in ONE batch, whose generator terms are shared by all the path's proofs. The
+user's own leaf needs no range proof: its opening shows the values.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from por.amounts import AmountError, format_amount, parse_amount
 from por.errors import InputError
 from por.formats.base import Verdict
 from por.hashing import MAX_DEPTH, user_hash
-from por.private import hashing, rangeproofs
+from por.private import container, hashing, rangeproofs
+from por.private.container import PrivateProof
 from por.private.envelope import PROOF_FORMAT, PROOF_VERSION, record_size, unb64
 from por.private.tree import POINT
 from por.snapshot import root_tokens
@@ -54,16 +56,60 @@ def _compress(backend, points: list) -> bytes:
     return b"".join(backend.compress(p) for p in points)
 
 
-def verify_private(proof: dict, root: dict, *, user_id: str | None = None, source: str = "proof",
-                   backend: str | None = None) -> Verdict:
-    """Verify a native private-mode proof against a (validated) root.json document."""
+def verify_private(proof: dict | bytes | PrivateProof, root: dict, *, user_id: str | None = None,
+                   source: str = "proof", backend: str | None = None) -> Verdict:
+    """Verify a native private-mode proof — a version-2 binary container (bytes or decoded) or a version-1 JSON
+    document — against a (validated) root.json document."""
+    if isinstance(proof, bytes | bytearray | memoryview):
+        proof = container.decode(bytes(proof), source)
+    if isinstance(proof, dict):
+        return _verify_json_v1(proof, root, user_id, source, backend)
+    be = get_backend(backend)
+    verdict = _verdict(root, be.name, source, "binary v2")
+    verdict.user = user_id or proof.user_id
+    tokens = root_tokens(root)
+    if not _header_checks(verdict, root, user_id, mode=root["mode"], round_id=proof.round,
+                          tokens=[t.to_json() for t in proof.tokens], range_bits=proof.range_bits,
+                          proof_user=proof.user_id, depth=proof.depth, index=proof.leaf_index):
+        return verdict
+    if len(proof.tokens) != len(tokens):
+        return verdict  # the "tokens" check failed; the path records are sized for another token list
+    verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, proof.balances, strict=True)}
+    verdict.check("own balances", True, "every balance is an exact amount in [0, 2^64) base units")
+    _verify_path(verdict, be, root, proof.root.hex(), proof.salt, proof.balances, proof.blindings, proof.depth,
+                 proof.leaf_index, proof.records)
+    return verdict
+
+
+def _verdict(root: dict, backend: str, source: str, encoding: str) -> Verdict:
+    return Verdict(format="por", source=source, root=root["root"],
+                   info={"round": root["round"], "mode": "private", "backend": backend, "encoding": encoding})
+
+
+def _header_checks(verdict: Verdict, root: dict, user_id: str | None, *, mode: object, round_id: object,
+                   tokens: object, range_bits: object, proof_user: str, depth: int, index: int) -> bool:
+    """What the proof claims about itself against the published root; False when verification cannot go on."""
+    if not verdict.check("mode", mode == root["mode"] == "private",
+                         f"proof mode {mode!r}, root mode {root['mode']!r}"):
+        return False
+    verdict.check("round", round_id == root["round"],
+                  f"proof is for round {round_id!r}; the published round is {root['round']!r}")
+    verdict.check("tokens", tokens == root["tokens"], "the proof's token list matches the published one")
+    verdict.check("range bits", range_bits == rangeproofs.RANGE_BITS,
+                  f"node range proofs must be {rangeproofs.RANGE_BITS}-bit")
+    verdict.check("user id", user_id is None or user_id == proof_user,
+                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
+    return verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
+                         f"depth {depth}, leaf index {index}; published depth {root['depth']}")
+
+
+def _verify_json_v1(proof: dict, root: dict, user_id: str | None, source: str, backend: str | None) -> Verdict:
     if proof.get("format") != PROOF_FORMAT or proof.get("version") != PROOF_VERSION:
         raise InputError("not a por proof of a supported version", path=source, field="format")
     be = get_backend(backend)
     tokens = root_tokens(root)
     count = len(tokens)
-    verdict = Verdict(format="por", source=source, root=root["root"],
-                      info={"round": root["round"], "mode": "private", "backend": be.name})
+    verdict = _verdict(root, be.name, source, "json v1")
     user = _field(proof, "user", dict, source)
     proof_user = _field(user, "id", str, source, "user.")
     salt = _salt(user.get("salt"), source)
@@ -71,30 +117,29 @@ def verify_private(proof: dict, root: dict, *, user_id: str | None = None, sourc
     depth = _field(proof, "depth", int, source)
     index = _field(proof, "leaf_index", int, source)
     verdict.user = user_id or proof_user
-
-    if not verdict.check("mode", proof.get("mode") == root["mode"] == "private",
-                         f"proof mode {proof.get('mode')!r}, root mode {root['mode']!r}"):
-        return verdict
-    verdict.check("round", proof.get("round") == root["round"],
-                  f"proof is for round {proof.get('round')!r}; the published round is {root['round']!r}")
-    verdict.check("tokens", proof.get("tokens") == root["tokens"], "the proof's token list matches the published one")
-    verdict.check("range bits", proof.get("range_bits") == rangeproofs.RANGE_BITS,
-                  f"node range proofs must be {rangeproofs.RANGE_BITS}-bit")
-    verdict.check("user id", user_id is None or user_id == proof_user,
-                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
-    if not verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
-                         f"depth {depth}, leaf index {index}; published depth {root['depth']}"):
+    if not _header_checks(verdict, root, user_id, mode=proof.get("mode"), round_id=proof.get("round"),
+                          tokens=proof.get("tokens"), range_bits=proof.get("range_bits"), proof_user=proof_user,
+                          depth=depth, index=index):
         return verdict
     blind_raw = unb64(user.get("blindings"), 32 * count, source, "user.blindings")
     blindings = [int.from_bytes(blind_raw[32 * t:32 * (t + 1)], "big") for t in range(count)]
     if any(not 0 < r < ORDER for r in blindings):
         raise InputError("every blinding must be a scalar in [1, group order)", path=source, field="user.blindings")
     records = unb64(proof.get("siblings"), depth * record_size(count), source, "siblings")
-
     balances = _balances(verdict, balances_json, tokens, source)
-    if balances is None:
-        return verdict
+    if balances is not None:
+        root_text = proof.get("root")
+        _verify_path(verdict, be, root, root_text if isinstance(root_text, str) else "", salt, balances, blindings,
+                     depth, index, records)
+    return verdict
 
+
+def _verify_path(verdict: Verdict, be, root: dict, proof_root: str, salt: bytes, balances: list[int],
+                 blindings: list[int], depth: int, index: int, records: bytes) -> None:
+    """Rebuild the leaf from the opening, walk up through the siblings to the root, then batch-verify every
+    sibling's range proof."""
+    tokens = root_tokens(root)
+    count = len(tokens)
     leaf_points = pedersen.commit_many(balances, blindings, be)
     node_points = leaf_points
     node = hashing.leaf_hash(user_hash(verdict.user, salt), _compress(be, leaf_points))
@@ -108,26 +153,27 @@ def verify_private(proof: dict, root: dict, *, user_id: str | None = None, sourc
         if not verdict.check(f"sibling {height} commitments", sib_points is not None,
                              f"a commitment of the sibling at height {height} is not a valid group element "
                              "(off the curve, outside the subgroup, or the identity)"):
-            return verdict
+            return
         try:
             range_proof = rangeproofs.parse_proof(sib_proof, be.name)
         except ValueError as exc:
             verdict.check(f"sibling {height} range proof", False, f"the range proof at height {height} is malformed: {exc}")
-            return verdict
+            return
         sib_index = (index >> height) ^ 1
         batch.append((range_proof, sib_points, rangeproofs.RANGE_BITS, rangeproofs.context(root_bytes, height, sib_index)))
         right = (index >> height) & 1
         l_hash, r_hash = (sib_hash, node) if right else (node, sib_hash)
         l_pts, r_pts = (sib_points, node_points) if right else (node_points, sib_points)
-        node = hashing.node_hash(height + 1, l_hash, r_hash, _compress(be, l_pts), _compress(be, r_pts))
+        l_enc, r_enc = (sib_enc, _compress(be, node_points)) if right else (_compress(be, node_points), sib_enc)
+        node = hashing.node_hash(height + 1, l_hash, r_hash, l_enc, r_enc)
         node_points = [be.add(a, b) for a, b in zip(l_pts, r_pts, strict=True)]
         if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in node_points),
                              f"a recomputed commitment at height {height + 1} is the identity point"):
-            return verdict
+            return
 
     top_commitments = _compress(be, node_points)
     recomputed = hashing.root_hash(root["round"], depth, tokens, node, top_commitments)
-    verdict.check("root hash", recomputed.hex() == root["root"] and proof.get("root") == root["root"],
+    verdict.check("root hash", recomputed.hex() == root["root"] and proof_root == root["root"],
                   f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
     published = root["commitments"]
     mismatched = [t.symbol for i, t in enumerate(tokens)
@@ -139,7 +185,6 @@ def verify_private(proof: dict, root: dict, *, user_id: str | None = None, sourc
                   f"{len(batch)} sibling range proofs (every sibling subtree holds 0 ≤ sum < 2^64 per token), "
                   "verified in one batch")
     verdict.info["range proofs"] = str(len(batch))
-    return verdict
 
 
 def _root_bytes(text: str) -> bytes:

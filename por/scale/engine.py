@@ -15,14 +15,14 @@ from typing import Any, Protocol
 
 import cloudpickle
 
-from por.errors import InputError
+from por.errors import InputError, PorError
 
 DEFAULT_RETRIES = 3
 SCHEMES = ("tcp://", "tls://")
 
 
-class EngineError(RuntimeError):
-    """The engine could not finish the tasks (workers kept dying, or the cluster is unreachable)."""
+class EngineError(PorError):
+    """The engine could not finish the tasks (workers kept dying): one sentence and exit 2, never a traceback."""
 
 
 class Engine(Protocol):
@@ -86,7 +86,7 @@ class DaskEngine:
 
     @property
     def workers(self) -> int:
-        return max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
+        return max(1, sum(self.client.nthreads().values()))
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         from distributed import KilledWorker

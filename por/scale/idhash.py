@@ -9,22 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from por.ingest.userids import MAX_ID_BYTES
-
 _P = np.uint64(0x100000001B3)
+_P_INVERSE = np.uint64(pow(int(_P), -1, 1 << 64))
 _CHUNK = 1 << 20
 
 
-def _powers() -> np.ndarray:
-    out = np.empty(MAX_ID_BYTES + 1, dtype=np.uint64)
-    value = 1
-    for k in range(len(out)):
-        out[k] = value
-        value = (value * int(_P)) % (1 << 64)
-    return out
-
-
-POWERS = _powers()
+def _powers(base: np.uint64, count: int) -> np.ndarray:
+    """base**k mod 2**64 for k < count."""
+    out = np.full(count, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)
 
 
 def id_hashes(ids: pa.Array) -> np.ndarray:
@@ -39,8 +33,9 @@ def id_hashes(ids: pa.Array) -> np.ndarray:
             offs = offsets[start : min(start + _CHUNK, len(ids)) + 1]
             raw = data[offs[0] : offs[-1]].astype(np.uint64) + np.uint64(1)
             local = offs - offs[0]
-            position = np.arange(len(raw)) - np.repeat(local[:-1], np.diff(local))
-            out[start : start + len(offs) - 1] = np.add.reduceat(raw * POWERS[position], local[:-1])
+            # weights P**(chunk position), then divide out P**(id start): P**(position within the id)
+            spread = np.add.reduceat(raw * _powers(_P, len(raw)), local[:-1])
+            out[start : start + len(offs) - 1] = spread * _powers(_P_INVERSE, len(raw) + 1)[local[:-1]]
         out ^= out >> np.uint64(30)
         out *= np.uint64(0xBF58476D1CE4E5B9)
         out ^= out >> np.uint64(27)

@@ -1,0 +1,204 @@
+"""The version-2 binary private proof container: round trip, verification through the library and the CLI, and
+that every malformed byte string is bad input (exit 2, one sentence) or an invalid proof (exit 1), never valid."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from click.testing import CliRunner
+
+from por.amounts import Token
+from por.cli import cli
+from por.errors import InputError
+from por.formats import native
+from por.private import container
+from por.private.build import build_private
+from por.private.container import PrivateProof
+from por.private.envelope import record_size
+from por.private.prove import (
+    private_user_proof,
+    prove_private_all,
+    prove_private_user,
+    prove_private_user_binary,
+    write_private_user_proof,
+)
+from por.private.verify import verify_private
+from por.snapshot_store import Snapshot
+from tests.conftest import SECRET_HEX
+
+TOKENS = [Token("BTC", 8), Token("ETH", 6)]
+IDS = ["alice", "bob", "carol", "dave"]
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    tmp = tmp_path_factory.mktemp("container")
+    secret = tmp / "secret.hex"
+    secret.write_text(SECRET_HEX + "\n")
+    secret.chmod(0o600)
+    amounts = np.array([[5, 0], [7, 3_000_000], [0, 11], [2**40, 1]], dtype=np.uint64)
+    build_private(TOKENS, pa.array(IDS, pa.large_string()), amounts, tmp / "snap", secret_path=secret,
+                  round_id="R1", pad_to=16, workers=1)
+    return Snapshot(tmp / "snap", secret_path=secret)
+
+
+@pytest.fixture(scope="module")
+def binary(snapshot: Snapshot) -> bytes:
+    return prove_private_user_binary(snapshot, "bob")
+
+
+def _verify_cli(proof: Path, snapshot: Snapshot, *extra: str):
+    return CliRunner().invoke(cli, ["verify", str(proof), "--root", str(snapshot.dir / "root.json"), *extra])
+
+
+def test_binary_proof_round_trips_and_verifies_with_both_backends(snapshot: Snapshot, binary: bytes) -> None:
+    decoded = container.decode(binary)
+    assert container.encode(decoded) == binary
+    assert decoded == private_user_proof(snapshot, "bob")
+    fast = verify_private(binary, snapshot.root, user_id="bob", backend="fast")
+    assert fast.valid, fast.failures
+    assert fast.balances == {"BTC": "0.00000007", "ETH": "3"} and fast.info["encoding"] == "binary v2"
+    assert verify_private(decoded, snapshot.root, user_id="bob", backend="pure").valid
+
+
+def test_version_1_json_proof_still_verifies(snapshot: Snapshot, tmp_path: Path) -> None:
+    legacy = prove_private_user(snapshot, "bob")
+    assert legacy["version"] == 1
+    assert verify_private(legacy, snapshot.root, user_id="bob").valid
+    (tmp_path / "bob.json").write_text(json.dumps(legacy))
+    assert _verify_cli(tmp_path / "bob.json", snapshot, "--user", "bob").exit_code == 0
+
+
+def test_binary_proof_is_smaller_than_json_and_meets_the_size_goal_at_depth_20_with_10_tokens() -> None:
+    tokens = [Token(f"T{t}", 8) for t in range(10)]
+    proof = PrivateProof("2026-11-25T00:00:00Z", bytes(32), 20, 64, tokens, "user-123456", bytes(32), 7,
+                         [10**12] * 10, [1] * 10, bytes(20 * record_size(10)))
+    size = len(container.encode(proof))
+    assert size <= 40_000 and size - 20 * record_size(10) < 700  # header + opening are a few hundred bytes
+
+
+def test_cli_verifies_a_binary_proof_file_and_rejects_another_user(snapshot: Snapshot, tmp_path: Path) -> None:
+    path = tmp_path / "bob.porp"
+    assert write_private_user_proof(snapshot, "bob", path) == path.stat().st_size
+    assert native.FORMAT.sniff([path])
+    assert _verify_cli(path, snapshot, "--user", "bob").exit_code == 0
+    assert _verify_cli(path, snapshot, "--user", "alice").exit_code == 1
+
+
+def test_prove_all_bundle_holds_one_valid_binary_proof_per_user(snapshot: Snapshot, tmp_path: Path) -> None:
+    out = tmp_path / "all.porb"
+    assert prove_private_all(snapshot, out) == len(IDS)
+    entries = list(container.split_bundle(out.read_bytes(), str(out)))
+    assert [container.decode(e).user_id for _, e in entries] == IDS
+    for user, (_, entry) in zip(IDS, entries, strict=True):
+        assert verify_private(entry, snapshot.root, user_id=user).valid
+    result = _verify_cli(out, snapshot, "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == len(IDS)
+    cli_out = tmp_path / "cli.porb"
+    result = CliRunner().invoke(cli, ["prove", str(snapshot.dir), "--all", "--out", str(cli_out),
+                                      "--secret", str(snapshot.secret_path)])
+    assert result.exit_code == 0, result.output
+    assert container.is_bundle(cli_out.read_bytes()) and _verify_cli(cli_out, snapshot).exit_code == 0
+    truncated = tmp_path / "cut.porb"
+    truncated.write_bytes(out.read_bytes()[:-1])
+    result = _verify_cli(truncated, snapshot)
+    assert result.exit_code == 2 and "truncated" in result.output
+
+
+def test_inspect_shows_a_binary_proof_and_a_bundle_as_json(snapshot: Snapshot, binary: bytes, tmp_path: Path) -> None:
+    (tmp_path / "bob.porp").write_bytes(binary)
+    result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "bob.porp")])
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.output, strict=False)  # rich wraps long strings at the terminal width
+    assert view["version"] == 2 and view["user"]["id"] == "bob" and view["user"]["balances"]["ETH"] == "3"
+    assert [s["index"] for s in view["siblings"]] == [0, 1, 1, 1] and len(view["siblings"][0]["commitments"]) == 2
+    prove_private_all(snapshot, tmp_path / "all.porb")
+    result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "all.porb")])
+    assert result.exit_code == 0 and [v["user"]["id"] for v in json.loads(result.output, strict=False)] == IDS
+
+
+def test_native_format_knows_the_container_magic_bytes() -> None:
+    assert native.PRIVATE_MAGICS == (container.MAGIC, container.BUNDLE_MAGIC)
+
+
+def test_every_truncation_is_bad_input_naming_a_field(binary: bytes) -> None:
+    for cut in range(len(binary)):
+        with pytest.raises(InputError) as err:
+            container.decode(binary[:cut], "p.bin")
+        assert err.value.field and str(err.value).startswith("p.bin, field ")
+
+
+def test_trailing_bytes_bad_magic_and_bad_version_are_bad_input(binary: bytes) -> None:
+    cases = {binary + b"\0": "unexpected bytes", b"\x89PORPRX\n" + binary[8:]: "magic",
+             binary[:8] + struct.pack(">H", 3) + binary[10:]: "version 3"}
+    for data, words in cases.items():
+        with pytest.raises(InputError, match=words):
+            container.decode(data)
+
+
+HEADER_DEPTH = 10 + 2 + 2 + 32  # magic, version, label("R1"), root
+
+
+@pytest.mark.parametrize("offset, value, words", [
+    (HEADER_DEPTH, b"\x00", "header.depth"),
+    (HEADER_DEPTH, b"\x31", "header.depth"),
+    (HEADER_DEPTH + 2, b"\x00\x00", "header.token_count"),
+    (HEADER_DEPTH + 2, b"\x04\x01", "header.token_count"),
+])
+def test_out_of_range_header_fields_are_bad_input(binary: bytes, offset: int, value: bytes, words: str) -> None:
+    data = binary[:offset] + value + binary[offset + len(value):]
+    with pytest.raises(InputError, match=words):
+        container.decode(data)
+
+
+def test_blinding_not_below_the_group_order_is_bad_input(binary: bytes) -> None:
+    decoded = container.decode(binary)
+    start = len(binary) - len(decoded.records) - 64
+    data = binary[:start] + b"\xff" * 32 + binary[start + 32:]
+    with pytest.raises(InputError, match="opening.blindings"):
+        container.decode(data)
+
+
+def _positions(binary: bytes) -> list[int]:
+    """Every byte of the header and opening, and a spread of bytes over every field of every path record."""
+    records = len(container.decode(binary).records)
+    head = len(binary) - records
+    size = record_size(len(TOKENS))
+    spread = [0, 31, 32, 33, 79, 80, 127, 128, 129, 200, 313, 400, 479, 480, 577, 801, 1100, 1149, size - 1]
+    return list(range(head)) + [head + h * size + o for h in range(records // size) for o in spread]
+
+
+def test_no_flipped_byte_ever_verifies(snapshot: Snapshot, binary: bytes) -> None:
+    outcomes = set()
+    for pos in _positions(binary):
+        data = bytearray(binary)
+        data[pos] ^= 0x01 if pos % 2 else 0x80
+        try:
+            verdict = verify_private(bytes(data), snapshot.root, user_id="bob")
+        except InputError:
+            outcomes.add("bad input")
+            continue
+        assert not verdict.valid, f"flipping byte {pos} still verified"
+        outcomes.add("invalid")
+    assert outcomes == {"bad input", "invalid"}
+
+
+def test_cli_exit_codes_for_flipped_and_truncated_binary_proofs(snapshot: Snapshot, binary: bytes,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "p.bin"
+    head = len(binary) - len(container.decode(binary).records)
+    for data, code in ((binary[:head + 5], 2), (binary[:9], 2), (binary + b"x", 2),
+                       (binary[:head + 40] + bytes([binary[head + 40] ^ 1]) + binary[head + 41:], 1),
+                       (binary[:-1] + bytes([binary[-1] ^ 1]), 1)):
+        path.write_bytes(data)
+        result = _verify_cli(path, snapshot, "--user", "bob")
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        if code == 2:
+            assert len(result.output.strip().splitlines()) == 1
