@@ -53,16 +53,8 @@ def audit_plain(input_path: Path, root_path: Path, secret_path: Path, *, fmt: st
     if root["mode"] != "plain":
         raise InputError("this root is a private-mode snapshot; audit it with the private tools", path=root_path)
     tokens = root_tokens(root)
-    balances = load_balances(input_path, fmt=fmt, decimals=DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}))
-    if [t.symbol for t in balances.tokens] != [t.symbol for t in tokens]:
-        raise InputError(f"the export's tokens {[t.symbol for t in balances.tokens]} differ from the published "
-                         f"{[t.symbol for t in tokens]}", path=input_path)
-    if len(balances.user_ids) > root["leaf_count"]:
-        raise InputError(f"the export has {len(balances.user_ids)} users, more than the published capacity",
-                         path=input_path)
     with tempfile.TemporaryDirectory(prefix="por-audit-") as tmp:
-        rebuilt = build_plain(tokens, balances.user_ids, balances.amounts, Path(tmp), secret_path=secret_path,
-                              round_id=root["round"], pad_to=root["leaf_count"], workers=workers)
+        rebuilt = _rebuild(Path(input_path), root, Path(secret_path), Path(tmp), fmt, workers)
         report = AuditReport(root["round"], root["root"], rebuilt.root["root"])
         for token in tokens:
             mine = rebuilt.root["totals"][token.symbol]
@@ -75,6 +67,34 @@ def audit_plain(input_path: Path, root_path: Path, secret_path: Path, *, fmt: st
         elif not report.ok:
             report.first_mismatch = _first_leaf_mismatch(root_path.parent, Path(tmp)) or "root hash differs"
     return report
+
+
+def _rebuild(input_path: Path, root: dict, secret_path: Path, out: Path, fmt: str | None, workers: int | None):
+    """Build again with the published round, decimals and capacity: a file in memory, a directory partitioned."""
+    tokens = root_tokens(root)
+    decimals = DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}, strict=False)
+    common = dict(secret_path=secret_path, round_id=root["round"], pad_to=root["leaf_count"])
+    if input_path.is_dir():
+        from por.scale.build import build_partitioned
+        from por.scale.engine import open_engine
+
+        engine = open_engine(workers=workers)
+        try:
+            rebuilt = build_partitioned(input_path, out, engine=engine, fmt=fmt, decimals=decimals, **common)
+        finally:
+            engine.close()
+        found = [t["symbol"] for t in rebuilt.root["tokens"]]
+    else:
+        balances = load_balances(input_path, fmt=fmt, decimals=decimals)
+        found = [t.symbol for t in balances.tokens]
+        if found == [t.symbol for t in tokens]:
+            rebuilt = build_plain(tokens, balances.user_ids, balances.amounts, out, workers=workers, **common)
+    if found != [t.symbol for t in tokens]:
+        raise InputError(f"the export's tokens {found} differ from the published {[t.symbol for t in tokens]}",
+                         path=input_path)
+    if rebuilt.root["leaf_count"] != root["leaf_count"]:
+        raise InputError("the export has more users than the published capacity", path=input_path)
+    return rebuilt
 
 
 def _units(text: str, decimals: int) -> int | None:

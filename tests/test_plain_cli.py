@@ -133,3 +133,20 @@ def test_demo_every_party_sees_the_expected_outcome(tmp_path: Path) -> None:
     shown = io.StringIO()
     assert run_demo(tmp_path / "demo", users=400, console=Console(file=shown, width=120))
     assert "AUDIT PASSED" in shown.getvalue() and "INVALID forged-proof.json" in shown.getvalue()
+
+
+def test_audit_of_an_export_missing_a_token_says_so(built: Path, tmp_path: Path) -> None:
+    data = tmp_path / "btc-only.csv"
+    data.write_text("user_id,BTC\nalice,1.5\nbob,0.00000001\ncarol,42\n")
+    result = invoke("audit", data, "--root", built / "root.json", "--secret", built / "master-secret.hex")
+    assert result.exit_code == 2 and "differ from the published" in result.output
+
+
+def test_audit_of_a_directory_of_partition_files(built: Path, tmp_path: Path) -> None:
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    lines = CSV.splitlines()
+    (parts / "a.csv").write_text("\n".join(lines[:3]) + "\n")
+    (parts / "b.csv").write_text("\n".join([lines[0], *lines[3:]]) + "\n")
+    result = invoke("audit", parts, "--root", built / "root.json", "--secret", built / "master-secret.hex")
+    assert result.exit_code == 0, result.output

@@ -188,7 +188,7 @@ def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command()
-@click.argument("input_path", metavar="INPUT", type=existing)
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--root", "root_path", required=True, type=existing, help="Published root.json.")
 @click.option("--secret", "secret_path", required=True, type=existing, help="The operator's master secret.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]))

@@ -22,6 +22,7 @@ _COUNT = re.compile(r"^[0-9]{1,2}$")
 class DecimalsSpec:
     default: int | None = None  # blanket value from ``--decimals N``; None = the format's default
     per_token: dict[str, int] = field(default_factory=dict)  # ``--decimals SYM=N``
+    strict: bool = True  # a per-token value for a token the file lacks is an error (off for audits: they compare)
 
     def for_token(self, symbol: str, format_default: int) -> int:
         if symbol in self.per_token:
@@ -30,6 +31,8 @@ class DecimalsSpec:
 
     def check_symbols(self, symbols: list[str], source: str) -> None:
         """A per-token value for a token the file does not have is almost surely a typo: refuse it."""
+        if not self.strict:
+            return
         unknown = [s for s in self.per_token if s not in set(symbols)]
         if unknown:
             raise InputError(
