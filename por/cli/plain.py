@@ -137,7 +137,9 @@ def _emit(proof: dict, out_path: Path | None) -> None:
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--root", "root_path", type=existing, help="Published root.json (native proofs).")
 @click.option("--user", "user_id", help="Your user id (or credential); the id inside the proof is then not trusted.")
-@click.option("--format", "fmt", help="Proof format (default: recognised from the content).")
+@click.option("--format", "fmt", metavar="NAME",
+              help="Proof format (default: recognised from the content): por, okx-v1, okx-v2, bitget, bitunix, bybit, "
+                   "mexc, coinex, swissborg, silversixpence, bitmex, gate.")
 @click.option("--option", "extra", multiple=True, help="KEY=VALUE passed to the format (see docs).")
 @click.option("--backend", type=click.Choice(["fast", "pure"]), help="Group backend for private-mode proofs.")
 @click.option("--signers", "signer_files", multiple=True, type=existing, help="Public key files of the root's signers.")
