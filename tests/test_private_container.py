@@ -121,6 +121,9 @@ def test_inspect_shows_a_binary_proof_and_a_bundle_as_json(snapshot: Snapshot, b
     prove_private_all(snapshot, tmp_path / "all.porb")
     result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "all.porb")])
     assert result.exit_code == 0 and [v["user"]["id"] for v in json.loads(result.output, strict=False)] == IDS
+    (tmp_path / "cut.porp").write_bytes(binary[:100])
+    result = CliRunner().invoke(cli, ["inspect", str(tmp_path / "cut.porp")])
+    assert result.exit_code == 2 and "truncated" in result.output and "Traceback" not in result.output
 
 
 def test_native_format_knows_the_container_magic_bytes() -> None:

@@ -87,7 +87,8 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
 @click.command()
 @click.argument("snapshot_dir", metavar="DIR", type=existing_dir)
 @click.option("--user", "user_id", help="User id to prove.")
-@click.option("--all", "all_users", is_flag=True, help="Prove every user (JSONL, one proof per line).")
+@click.option("--all", "all_users", is_flag=True,
+              help="Prove every user (plain: JSONL, one proof per line; private: one binary proof bundle).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout for --user).")
 @click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path), help="Master secret file.")
 def prove(snapshot_dir, user_id, all_users, out_path, secret_path):
@@ -98,13 +99,21 @@ def prove(snapshot_dir, user_id, all_users, out_path, secret_path):
         raise InputError("give exactly one of --user ID or --all")
     snapshot = Snapshot(snapshot_dir, secret_path=secret_path)
     if snapshot.root["mode"] == "private":
-        from por.private.prove import prove_private_all, prove_private_user
+        from por.private.prove import prove_private_all, prove_private_user_binary
 
         if user_id:
-            _emit(prove_private_user(snapshot, user_id), out_path)
+            data = prove_private_user_binary(snapshot, user_id)  # version-2 binary container
+            if out_path is not None:
+                from por.files import write_bytes
+
+                write_bytes(out_path, data)
+            elif sys.stdout.isatty():
+                raise InputError("a private-mode proof is binary: give --out FILE or redirect standard output")
+            else:
+                click.get_binary_stream("stdout").write(data)
         else:
             if out_path is None:
-                raise InputError("--all needs --out FILE.jsonl")
+                raise InputError("--all needs --out FILE (a binary bundle of every private proof)")
             with progress_bar() as bar:
                 task = bar.add_task("proving", total=int(snapshot.meta["users"]))
                 count = prove_private_all(snapshot, out_path, progress=lambda n: bar.advance(task, n))
