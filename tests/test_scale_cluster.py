@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import distributed
 import pytest
 
 from por.build import build_plain
 from por.errors import InputError
 from por.scale.build import build_partitioned
 from por.scale.engine import DaskEngine, open_engine
+from por.synthetic import synthetic_balances
 from tests.test_scale_build import (
     ROUND,
     KillingEngine,
@@ -18,8 +21,6 @@ from tests.test_scale_build import (
     split_input,
     write_secret_file,
 )
-
-distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,22 @@ def test_scheduler_address_must_be_tcp_or_tls() -> None:
 def test_unreachable_scheduler_is_one_input_error() -> None:
     with pytest.raises(InputError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         DaskEngine("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_private_prove_all_on_the_cluster_writes_verifiable_proofs(cluster, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from por.cli import cli
+    from por.private.build import build_private
+
+    secret = write_secret_file(tmp_path)
+    tokens, ids, amounts = synthetic_balances(5, seed=4)
+    build_private(tokens[:2], ids, amounts[:, :2], tmp_path / "snap", secret_path=secret, round_id=ROUND, workers=1)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["prove", str(tmp_path / "snap"), "--all", "--out", str(tmp_path / "all.bundle"),
+                               "--secret", str(secret), "--scheduler", cluster.scheduler_address])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(cli, ["verify", str(tmp_path / "all.bundle"), "--root", str(tmp_path / "snap" / "root.json"),
+                                  "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert len(json.loads(checked.output)) == 5

@@ -91,13 +91,16 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
               help="Prove every user (plain: JSONL, one proof per line; private: one binary proof bundle).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout for --user).")
 @click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path), help="Master secret file.")
-def prove(snapshot_dir, user_id, all_users, out_path, secret_path):
+@click.option("--scheduler", help="Private mode: make the node range proofs on this Dask cluster (tcp://HOST:PORT).")
+def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
     """Write inclusion proofs for one user (--user) or everyone (--all)."""
     from por.snapshot_store import Snapshot
 
     if bool(user_id) == bool(all_users):
         raise InputError("give exactly one of --user ID or --all")
     snapshot = Snapshot(snapshot_dir, secret_path=secret_path)
+    if scheduler and not (all_users and snapshot.root["mode"] == "private"):
+        raise InputError("--scheduler distributes private-mode range proofs: use it with --all on a private snapshot")
     if snapshot.root["mode"] == "private":
         from por.private.prove import prove_private_all, prove_private_user_binary
 
@@ -114,9 +117,18 @@ def prove(snapshot_dir, user_id, all_users, out_path, secret_path):
         else:
             if out_path is None:
                 raise InputError("--all needs --out FILE (a binary bundle of every private proof)")
-            with progress_bar() as bar:
-                task = bar.add_task("proving", total=int(snapshot.meta["users"]))
-                count = prove_private_all(snapshot, out_path, progress=lambda n: bar.advance(task, n))
+            engine = None
+            if scheduler:
+                from por.scale.engine import open_engine
+
+                engine = open_engine(scheduler=scheduler)
+            try:
+                with progress_bar() as bar:
+                    task = bar.add_task("proving", total=int(snapshot.meta["users"]))
+                    count = prove_private_all(snapshot, out_path, progress=lambda n: bar.advance(task, n), engine=engine)
+            finally:
+                if engine is not None:
+                    engine.close()
             console(stderr=True).print(f"{count} proofs written to {out_path}")
         return
     from por.proof import prove_user, write_all_proofs

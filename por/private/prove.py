@@ -87,9 +87,13 @@ def prove_all_nodes(snapshot: Snapshot, *, workers: int | None = None,
                                      workers=workers or os.cpu_count() or 1, progress=progress)
 
 
-def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[int], None] | None = None) -> int:
+def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[int], None] | None = None,
+                      engine=None) -> int:
     """Write every user's proof as one bundle (por.private.container: magic, version, then u32 length || binary
-    proof per user, in slot order); ``progress`` advances in users (total = user count)."""
+    proof per user, in slot order); ``progress`` advances in users (total = user count).
+
+    Node range proofs are made on all local cores, or on ``engine`` (a por.scale engine: a process pool or a Dask
+    cluster) when given."""
     stored = stored_tree(snapshot)
     users_total = stored.users
     nodes_total = max(1, len(rangeproofs.needed_nodes(stored.users, stored.depth)))
@@ -102,7 +106,13 @@ def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[in
             progress(target - done[1])
             done[1] = target
 
-    prove_all_nodes(snapshot, progress=node_progress)
+    if engine is None:
+        prove_all_nodes(snapshot, progress=node_progress)
+    else:
+        from por.scale.rangeproofs import prove_nodes
+
+        prove_nodes(engine, snapshot.dir, snapshot.secret_path, rangeproofs.needed_nodes(stored.users, stored.depth),
+                    progress=node_progress)
     cache = rangeproofs.ProofCache(snapshot.operator, stored.tokens)
     table = snapshot.users
     ids, slots = table.column("user_id").to_pylist(), table.column("slot").to_pylist()
