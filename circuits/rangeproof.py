@@ -76,7 +76,7 @@ class RangeProof:
                    ) -> RangeProof:
         """Parse untrusted bytes; raises ValueError on a wrong length, a non-canonical scalar, or a point that is
         not a canonical non-identity curve point in the prime-order subgroup. ``subgroup_check=False`` skips only
-        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/spec/circuits.md
+        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/SPEC.md (Part: circuits)
         §5.1 Batch check)."""
         b = get_backend(backend)
         data = bytes(data)
@@ -347,7 +347,7 @@ def verify_range_batch(
     Commitments must be subgroup elements (the caller decompressed them with full checks). Proof points may come
     from ``RangeProof.from_bytes(..., subgroup_check=False)``: if the MSM is the identity, so is its projection onto
     the prime-order subgroup, i.e. the equation holds for the points' subgroup components, which is the standard
-    check on a proof whose transcript only hashed extra bytes (docs/spec/circuits.md §5.1 Batch check).
+    check on a proof whose transcript only hashed extra bytes (docs/SPEC.md (Part: circuits) §5.1 Batch check).
     """
     if not items:
         return True

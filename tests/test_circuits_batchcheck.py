@@ -1,5 +1,5 @@
 """The range-proof batch check's shortcuts: vectorised challenge products, closed-form δ, and proof points that
-are parsed without a subgroup test (sound because a torsion component cannot help; see docs/spec/circuits.md)."""
+are parsed without a subgroup test (sound because a torsion component cannot help; see docs/SPEC.md (Part: circuits))."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Scale-out builds: partitioned inputs, partition tasks and the engines that run them (docs/spec/scale.md)."""
+"""Scale-out builds: partitioned inputs, partition tasks and the engines that run them (docs/SPEC.md (Part: scale-out))."""

@@ -1,6 +1,6 @@
 """Partitioned plain build: input files and tree partitions as tasks on an engine, joined by a small coordinator.
 
-Phases (docs/spec/scale.md): scan (one task per input file: parse, validate, cache columns, bucket ids) →
+Phases (docs/SPEC.md (Part: scale-out)): scan (one task per input file: parse, validate, cache columns, bucket ids) →
 duplicate check across files (one task per id bucket) → tree partitions (one task per partition) → join the
 partition roots and publish. The coordinator holds only per-file summaries, the per-block padding counts and the
 partition roots; the result is byte-identical to ``por.build.build_plain`` on the concatenated input.
