@@ -82,8 +82,6 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
     secret_path = secret_path or out_dir / DEFAULT_SECRET_NAME
     secret, created = obtain_secret(secret_path)
     depth = layout.depth_for(len(user_ids), pad_to)
-    if depth > layout.MAX_DEPTH:
-        raise InputError(f"capacity 2^{depth} is too large", field="--pad-to")
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
     with staged_directory(out_dir) as stage:
@@ -96,11 +94,18 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
         write_json(operator / "tree.json", {"depth": depth, "tokens": amounts.shape[1],
                                             "partition_bits": shape.partition_bits, "users": len(users),
                                             "round": round_id, "mode": "plain"})
-        root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
-        document = root_document("plain", round_id, tokens, depth, root,
-                                 totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
-        if created:
-            write_secret(secret_path, secret)
-        write_json(stage / "root.json", document)
+        document = publish_plain_root(stage, round_id, tokens, depth, top, totals, secret_path, secret, created)
     os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
+
+
+def publish_plain_root(stage: Path, round_id: str, tokens: list[Token], depth: int, top: bytes, totals: list[int],
+                       secret_path: Path, secret: bytes, created: bool) -> dict:
+    """Write a new master secret (only now that the build succeeded) and the plain root.json into ``stage``."""
+    root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
+    document = root_document("plain", round_id, tokens, depth, root,
+                             totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
+    if created:
+        write_secret(secret_path, secret)
+    write_json(stage / "root.json", document)
+    return document

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from por.errors import InputError
 from por.kdf import derive
 
 BLOCK = 1 << 16
@@ -23,9 +24,13 @@ MAX_DEPTH = 40
 
 
 def depth_for(users: int, pad_to: int = 0) -> int:
-    """Smallest depth ≥ 1 whose capacity holds max(users, pad_to) leaves."""
+    """Smallest depth ≥ 1 whose capacity holds max(users, pad_to) leaves; InputError beyond 2**MAX_DEPTH."""
     need = max(users, pad_to, 2)
-    return (need - 1).bit_length()
+    depth = (need - 1).bit_length()
+    if depth > MAX_DEPTH:
+        raise InputError(f"a capacity of 2^{depth} leaves is more than the 2^{MAX_DEPTH} por supports",
+                         field="--pad-to")
+    return depth
 
 
 def _rng(prk: bytes, purpose: str, *fields: int) -> np.random.Generator:

@@ -61,8 +61,6 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
     secret_path = Path(secret_path) if secret_path else Path(out_dir) / DEFAULT_SECRET_NAME
     secret, created = obtain_secret(secret_path)
     depth = layout.depth_for(len(user_ids), pad_to)
-    if depth > layout.MAX_DEPTH:
-        raise InputError(f"capacity 2^{depth} is too large", field="--capacity")
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
     with staged_directory(out_dir) as stage:

@@ -16,7 +16,7 @@ from circuits import pedersen
 from circuits.group import get_backend
 from circuits.rangeproof import verify_range_batch
 from circuits.scalars import ORDER
-from por.amounts import AmountError, format_amount, parse_amount
+from por.amounts import format_amount
 from por.errors import InputError
 from por.formats.base import Verdict
 from por.hashing import MAX_DEPTH, user_hash
@@ -25,6 +25,7 @@ from por.private.container import PrivateProof
 from por.private.envelope import PROOF_FORMAT, PROOF_VERSION, record_size, unb64
 from por.private.tree import POINT
 from por.snapshot import root_tokens
+from por.verify import check_claims, parse_own_balances
 
 
 def _field(obj: dict, name: str, kind: type, source: str, prefix: str = ""):
@@ -89,16 +90,11 @@ def _verdict(root: dict, backend: str, source: str, encoding: str) -> Verdict:
 def _header_checks(verdict: Verdict, root: dict, user_id: str | None, *, mode: object, round_id: object,
                    tokens: object, range_bits: object, proof_user: str, depth: int, index: int) -> bool:
     """What the proof claims about itself against the published root; False when verification cannot go on."""
-    if not verdict.check("mode", mode == root["mode"] == "private",
-                         f"proof mode {mode!r}, root mode {root['mode']!r}"):
+    if not check_claims(verdict, root, "private", user_id, mode=mode, round_id=round_id, tokens=tokens,
+                        proof_user=proof_user):
         return False
-    verdict.check("round", round_id == root["round"],
-                  f"proof is for round {round_id!r}; the published round is {root['round']!r}")
-    verdict.check("tokens", tokens == root["tokens"], "the proof's token list matches the published one")
     verdict.check("range bits", range_bits == rangeproofs.RANGE_BITS,
                   f"node range proofs must be {rangeproofs.RANGE_BITS}-bit")
-    verdict.check("user id", user_id is None or user_id == proof_user,
-                  f"the proof is for user {proof_user!r}" + (f", not for {user_id!r}" if user_id else ""))
     return verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
                          f"depth {depth}, leaf index {index}; published depth {root['depth']}")
 
@@ -126,7 +122,7 @@ def _verify_json_v1(proof: dict, root: dict, user_id: str | None, source: str, b
     if any(not 0 < r < ORDER for r in blindings):
         raise InputError("every blinding must be a scalar in [1, group order)", path=source, field="user.blindings")
     records = unb64(proof.get("siblings"), depth * record_size(count), source, "siblings")
-    balances = _balances(verdict, balances_json, tokens, source)
+    balances = parse_own_balances(verdict, balances_json, tokens, source)
     if balances is not None:
         root_text = proof.get("root")
         _verify_path(verdict, be, root, root_text if isinstance(root_text, str) else "", salt, balances, blindings,
@@ -195,20 +191,3 @@ def _root_bytes(text: str) -> bytes:
     return raw if len(raw) == 32 else b"\0" * 32  # a malformed root then fails the root-hash check
 
 
-def _balances(verdict: Verdict, balances_json: dict, tokens: list, source: str) -> list[int] | None:
-    balances = []
-    for token in tokens:
-        text = balances_json.get(token.symbol)
-        if not isinstance(text, str):
-            raise InputError(f"missing balance for {token.symbol}", path=source, field=f"user.balances.{token.symbol}")
-        try:
-            balances.append(parse_amount(text, token.decimals))
-        except AmountError as exc:
-            verdict.check("own balances", False, f"{token.symbol}: {exc}")
-            return None
-    if set(balances_json) != {t.symbol for t in tokens}:
-        verdict.check("own balances", False, "the proof lists tokens that are not in the published token list")
-        return None
-    verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, balances, strict=True)}
-    verdict.check("own balances", True, "every balance is an exact amount in [0, 2^64) base units")
-    return balances

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from por import hashing, layout
-from por.amounts import MAX_BALANCE, format_amount
+from por.amounts import MAX_BALANCE
 from por.build import (
     DEFAULT_SECRET_NAME,
     OPERATOR_DIR,
@@ -21,7 +21,7 @@ from por.build import (
     check_round_id,
     default_round_id,
     obtain_secret,
-    root_document,
+    publish_plain_root,
 )
 from por.errors import InputError
 from por.files import staged_directory, write_json
@@ -40,7 +40,6 @@ from por.scale.inputs import (
     scan_file,
 )
 from por.scale.partition import InputSlice, build_partition_task, partition_tasks
-from por.secretfile import write_secret
 from por.tree import TreeShape, join_partitions, partition_bits_for
 
 WORK_DIR = ".work"
@@ -120,8 +119,6 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
             _check_duplicates(engine, scans)
             tokens, users = scans[0].tokens, sum(s.rows for s in scans)
             depth = layout.depth_for(users, pad_to)
-            if depth > layout.MAX_DEPTH:
-                raise InputError(f"capacity 2^{depth} is too large", field="--pad-to")
             prk = round_key(secret, round_id)
             shape = TreeShape(depth, len(tokens), partition_bits_override if partition_bits_override is not None
                               else partition_bits(depth, len(tokens), engine.workers))
@@ -141,11 +138,6 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
         write_json(operator / "tree.json", {"depth": depth, "tokens": len(tokens), "partition_bits": shape.partition_bits,
                                             "users": users, "round": round_id, "mode": "plain",
                                             "users_layout": USERS_LAYOUT})
-        root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
-        document = root_document("plain", round_id, tokens, depth, root,
-                                 totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
-        if created:
-            write_secret(secret_path, secret)
-        write_json(stage / "root.json", document)
+        document = publish_plain_root(stage, round_id, tokens, depth, top, totals, secret_path, secret, created)
     os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
