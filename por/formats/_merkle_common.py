@@ -378,6 +378,19 @@ def okx_parent_hash(left: str, right: str, total: Mapping[str, Decimal], height:
     return sha256_hex(left + right + "".join(stripped(total[t]) for t in OKX_TOKENS) + str(height))
 
 
+def check_neighbour_leaf(v: Verdict, recomputed: str, claimed: str, *, from_what: str, exposed: str) -> None:
+    """A sibling leaf that carries its own nonce: recompute its hash, and warn that the format exposes it."""
+    check_hash(v, "neighbour leaf hash", f"neighbour's leaf hash from its {from_what}", recomputed, claimed)
+    v.warnings.append(WARN_SIBLING_LEAF.format(what=exposed))
+
+
+def check_path_shape(v: Verdict, distinct_children: bool, climbs: bool, unit: str) -> None:
+    """Your leaf and path node 0 are the two children of one parent; the path climbs one ``unit`` at a time."""
+    v.check("leaf position", distinct_children, "your leaf and path node 0 are two different children")
+    v.check(f"path {unit}s", climbs, "each path node sits one level above the previous" if climbs
+            else f"path node {unit}s do not climb one by one from your leaf")
+
+
 class SingleJsonFormat:
     """Shell shared by formats whose user proof is one JSON file: recognised by its shape, verified file by file.
 

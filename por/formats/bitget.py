@@ -100,32 +100,11 @@ class Bitget(mc.SingleJsonFormat):
             steps.append((node.text("merkelLeaf", pattern=mc.HEX16).lower(), bal, role == 1))
             levels_ok &= node.integer("level", low=1, high=256) == my_level - i
             if i == 0 and node.has("nonce"):
-                sib = _leaf_hash(
-                    node.text("encryptUid", pattern=mc.ANY_TEXT),
-                    node.text("nonce", pattern=mc.ANY_TEXT),
-                    bal,
-                    to_json,
-                )
-                mc.check_hash(
-                    v,
-                    "neighbour leaf hash",
-                    "neighbour's leaf hash from its uid, nonce and balances",
-                    sib,
-                    steps[0][0],
-                )
-                v.warnings.append(mc.WARN_SIBLING_LEAF.format(what="its balances, nonce and encrypted uid"))
-        v.check(
-            "leaf position",
-            nodes[0].integer("role", low=0, high=3) != my_role,
-            "your leaf and path node 0 are two different children",
-        )
-        v.check(
-            "path levels",
-            levels_ok,
-            "each path node sits one level above the previous"
-            if levels_ok
-            else "path node levels do not climb one by one from your leaf",
-        )
+                sib = _leaf_hash(node.text("encryptUid", pattern=mc.ANY_TEXT), node.text("nonce", pattern=mc.ANY_TEXT),
+                                 bal, to_json)
+                mc.check_neighbour_leaf(v, sib, steps[0][0], from_what="uid, nonce and balances",
+                                        exposed="its balances, nonce and encrypted uid")
+        mc.check_path_shape(v, nodes[0].integer("role", low=0, high=3) != my_role, levels_ok, "level")
 
         def parent(left: tuple[str, dict], right: tuple[str, dict], index: int) -> tuple[str, dict]:
             total = _merge(left[1], right[1])

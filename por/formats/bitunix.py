@@ -93,26 +93,9 @@ class Bitunix(mc.SingleJsonFormat):
             )
             heights_ok &= node.integer("height", low=1, high=256) == my_height - i
             if i == 0 and node.has("nonce"):
-                mc.check_hash(
-                    v,
-                    "neighbour leaf hash",
-                    "neighbour's leaf hash from its uid, nonce and balances",
-                    leaf_hash(node, texts),
-                    steps[0][0],
-                )
-                v.warnings.append(mc.WARN_SIBLING_LEAF.format(what="its balances, nonce and encrypted uid"))
-        v.check(
-            "leaf position",
-            nodes[0].integer("type", low=1, high=3) != my_type,
-            "your leaf and path node 0 are two different children",
-        )
-        v.check(
-            "path heights",
-            heights_ok,
-            "each path node sits one level above the previous"
-            if heights_ok
-            else "path node heights do not climb one by one from your leaf",
-        )
+                mc.check_neighbour_leaf(v, leaf_hash(node, texts), steps[0][0], from_what="uid, nonce and balances",
+                                        exposed="its balances, nonce and encrypted uid")
+        mc.check_path_shape(v, nodes[0].integer("type", low=1, high=3) != my_type, heights_ok, "height")
 
         def parent(left: tuple[str, dict], right: tuple[str, dict], index: int) -> tuple[str, dict]:
             total = {t: mc.round_down(mc.add(left[1][t], right[1][t]), precisions[t]) for t in left[1]}

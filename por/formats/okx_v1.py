@@ -73,14 +73,8 @@ class OkxV1(mc.SingleJsonFormat):
             if i == 0 and node.has("nonce"):
                 sib_nonce = node.text("nonce", pattern=mc.ANY_TEXT)
                 sib_leaf = mc.sha256_hex(sib_nonce + mc.okx_json({t: s for t, (s, _) in texts.items()}))
-                mc.check_hash(
-                    v,
-                    "neighbour leaf hash",
-                    "neighbour's leaf hash from its nonce and balances",
-                    sib_leaf,
-                    steps[0][0],
-                )
-                v.warnings.append(mc.WARN_SIBLING_LEAF.format(what="its balances and nonce"))
+                mc.check_neighbour_leaf(v, sib_leaf, steps[0][0], from_what="nonce and balances",
+                                        exposed="its balances and nonce")
         v.check(
             "leaf position",
             nodes[0].integer("type", low=1, high=4) != my_type,
