@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 CACHE = Path(os.environ.get("POR_BENCH_CACHE", Path(__file__).resolve().parents[1] / ".bench"))
@@ -56,11 +54,18 @@ def secret_file() -> Path:
     return path
 
 
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
 def run_timed(args: list[str]) -> tuple[float, float]:
-    """Run ``python -m por ARGS`` in a fresh process; (wall seconds, peak RSS in MB of it and its children)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "por", *args], check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    """Run ``python -m por ARGS`` under a fresh wrapper process; (wall seconds, peak RSS in MB of the largest of
+    that command's processes). The wrapper keeps earlier runs out of the peak."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "por", *args], check=True,
+                          capture_output=True, text=True)
+    wall, peak_kb = done.stdout.split()
+    return float(wall), int(peak_kb) / 1024

@@ -11,13 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from por.amounts import Token
+from por.amounts import MAX_DECIMALS, AmountError, Token, parse_amount, valid_symbol
 from por.errors import InputError
 
 ROOT_FORMAT = "por-root"
 ROOT_VERSION = 1
 SIGNATURE_FIELD = "signatures"
 ATTESTATION_TAG = b"por/v1/root-attestation\x00"
+MAX_ROOT_DEPTH = 40
 
 
 def read_json(path: str | Path, what: str) -> Any:
@@ -43,19 +44,44 @@ def read_root(path: str | Path) -> dict:
     if mode not in ("plain", "private"):
         raise InputError(f"unknown mode {mode!r}", path=path, field="mode")
     require("round", str)
-    require("root", str)
-    require("leaf_count", int)
-    require("depth", int)
+    if root.get("hash") != "sha256":
+        raise InputError(f"unsupported hash {root.get('hash')!r} (por roots use sha256)", path=path, field="hash")
+    if not _is_hex(root.get("root"), 64):
+        raise InputError("must be 64 hexadecimal characters", path=path, field="root")
+    depth = require("depth", int)
+    if not 1 <= depth <= MAX_ROOT_DEPTH or require("leaf_count", int) != 1 << depth:
+        raise InputError(f"depth must be 1–{MAX_ROOT_DEPTH} and leaf_count 2^depth", path=path, field="depth")
     tokens = require("tokens", list)
     for i, tok in enumerate(tokens):
-        if not (isinstance(tok, dict) and isinstance(tok.get("symbol"), str) and isinstance(tok.get("decimals"), int)):
-            raise InputError(f"token {i} must be {{symbol, decimals}}", path=path, field="tokens")
-    require("totals" if mode == "plain" else "commitments", dict)
+        if not (isinstance(tok, dict) and isinstance(tok.get("symbol"), str) and valid_symbol(tok["symbol"])
+                and type(tok.get("decimals")) is int and 0 <= tok["decimals"] <= MAX_DECIMALS):
+            raise InputError(f"token {i} must be {{symbol, decimals}} with a valid symbol and 0–{MAX_DECIMALS} decimals",
+                             path=path, field="tokens")
+    symbols = [t["symbol"] for t in tokens]
+    if not symbols or len(set(symbols)) != len(symbols):
+        raise InputError("the token list is empty or names a token twice", path=path, field="tokens")
+    if mode == "plain":
+        totals = require("totals", dict)
+        for token in root_tokens(root):
+            try:
+                parse_amount(totals.get(token.symbol), token.decimals)
+            except (AmountError, TypeError):
+                raise InputError(f"the total of {token.symbol} must be an exact decimal amount below 2^64 base units",
+                                 path=path, field=f"totals.{token.symbol}") from None
+    else:
+        commitments = require("commitments", dict)
+        for symbol in symbols:
+            if not _is_hex(commitments.get(symbol), 96):
+                raise InputError("must be a 48-byte compressed point in hex", path=path, field=f"commitments.{symbol}")
     return root
 
 
 def root_tokens(root: dict) -> list[Token]:
     return [Token(t["symbol"], t["decimals"]) for t in root["tokens"]]
+
+
+def _is_hex(value: object, length: int) -> bool:
+    return isinstance(value, str) and len(value) == length and all(c in "0123456789abcdef" for c in value)
 
 
 def canonical_root_bytes(root: dict) -> bytes:

@@ -53,6 +53,8 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
     """Verify a native plain-mode proof against a (validated) root.json document."""
     if proof.get("format") != PROOF_FORMAT or proof.get("version") not in SUPPORTED_VERSIONS:
         raise InputError("not a por proof of a supported version", path=source, field="format")
+    if proof.get("hash") != "sha256":
+        raise InputError(f"unsupported hash {proof.get('hash')!r} (por proofs use sha256)", path=source, field="hash")
     tokens = root_tokens(root)
     verdict = Verdict(format="por", source=source, root=root["root"], info={"round": root["round"]})
     verdict.totals = dict(root["totals"])
