@@ -150,3 +150,9 @@ def test_audit_of_a_directory_of_partition_files(built: Path, tmp_path: Path) ->
     (parts / "b.csv").write_text("\n".join([lines[0], *lines[3:]]) + "\n")
     result = invoke("audit", parts, "--root", built / "root.json", "--secret", built / "master-secret.hex")
     assert result.exit_code == 0, result.output
+
+
+def test_inspect_shows_the_first_proof_of_a_jsonl_file(built: Path, tmp_path: Path) -> None:
+    assert invoke("prove", built, "--all", "--out", tmp_path / "all.jsonl").exit_code == 0
+    result = invoke("inspect", tmp_path / "all.jsonl")
+    assert result.exit_code == 0 and "por-proof" in result.output and "first of 3 proofs" in result.output

@@ -265,9 +265,24 @@ def inspect(path):
         from por.private.container import binary_json_view
 
         data = binary_json_view(path.read_bytes(), str(path))
+    elif path.suffix == ".jsonl":
+        data = _first_jsonl_document(path)
     else:
         data = read_json(path, "file")
     console().print(JSON.from_data(data))
+
+
+def _first_jsonl_document(path: Path) -> object:
+    """The first proof of a JSON Lines file (``prove --all`` output), read without loading the whole file."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        count = 1 + sum(1 for line in handle if line.strip())
+    try:
+        document = json.loads(first.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError("the first line is not valid JSON", path=path, row=1) from None
+    console(stderr=True).print(f"{path}: showing the first of {count} proofs")
+    return document
 
 
 def register(cli: click.Group) -> None:
