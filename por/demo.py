@@ -101,13 +101,54 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     tampered = verify_plain(forged, root, user_id=alice, source="forged-proof.json")
     render([tampered], console)
 
-    ok = report.ok and signed.ok and logged and solvency.ok and honest.valid and not tampered.valid
+    private_ok = _private_mode(console, out, balances, reserves_file, alice)
+
+    ok = report.ok and signed.ok and logged and solvency.ok and honest.valid and not tampered.valid and private_ok
     console.print()
     console.print("[bold green]Demo complete: every party saw the expected outcome.[/]" if ok
                   else "[bold red]Demo finished with unexpected outcomes.[/]")
     console.print(f"Everything is in {out}/: try `por verify {proof_path} --root {snapshot_dir / 'root.json'} "
                   f"--user {alice} --signers {keys / 'operator.pub'} --signers {keys / 'auditor.pub'}`.")
     return ok
+
+
+def _private_mode(console: Console, out: Path, balances, reserves_file: Path, user: str) -> bool:
+    """The same exchange in private mode: commitments instead of sums, range proofs, zero-knowledge solvency."""
+    from por.private.build import build_private
+    from por.private.prove import prove_private_user_binary
+    from por.private.solvency import prove_solvency_file, reserve_totals, verify_solvency_file
+    from por.private.verify import verify_private
+
+    snapshot_dir = out / "private-snapshot"
+    _step(console, "Operator", "publishes the same liabilities in private mode (capacity 2^20: the user count is hidden)")
+    started = time.perf_counter()
+    result = build_private(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir,
+                           secret_path=out / "snapshot" / "master-secret.hex", round_id=ROUND + "-private",
+                           pad_to=1 << 20)
+    console.print(f"Built the commitment tree in {time.perf_counter() - started:.2f} s; root.json now shows per-token "
+                  "Pedersen commitments and no totals:")
+    console.print_json(json.dumps({k: result.root[k] for k in ("mode", "round", "root", "leaf_count", "commitments")}))
+    root = read_root(snapshot_dir / "root.json")
+    started = time.perf_counter()
+    proof = prove_private_user_binary(Snapshot(snapshot_dir, secret_path=out / "snapshot" / "master-secret.hex"), user)
+    (out / "my-private-proof.bin").write_bytes(proof)
+    console.print(f"Proved {user}'s path on demand in {time.perf_counter() - started:.1f} s: {len(proof) / 1000:.1f} kB, "
+                  "with a range proof for every sibling subtree.")
+    solvency_path = out / "private-solvency.json"
+    snapshot = Snapshot(snapshot_dir, secret_path=out / "snapshot" / "master-secret.hex")
+    prove_solvency_file(snapshot, reserve_totals(reserves_file, snapshot.tokens), solvency_path)
+
+    _step(console, "User", f"{user} verifies the private proof: no other balance, total or user count is revealed")
+    started = time.perf_counter()
+    verdict = verify_private(proof, root, user_id=user, source="my-private-proof.bin")
+    render([verdict], console)
+    console.print(f"(verified in {1000 * (time.perf_counter() - started):.0f} ms)")
+    _step(console, "Auditor", "checks zero-knowledge proofs that the signed reserves cover the hidden liabilities")
+    results = verify_solvency_file(root, reserve_totals(reserves_file, snapshot.tokens), solvency_path)
+    for item in results:
+        console.print(f"  {item.token}: reserves {item.reserves} — {'SOLVENT' if item.solvent else 'NOT PROVEN'}: "
+                      f"{item.detail}")
+    return verdict.valid and all(item.solvent for item in results)
 
 
 def _step(console: Console, who: str, text: str) -> None:
