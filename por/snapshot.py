@@ -38,8 +38,9 @@ def read_root(path: str | Path) -> dict:
     if root.get("format") != ROOT_FORMAT:
         raise InputError(f"not a por root file (format is {root.get('format')!r})", path=path, field="format")
     version = require("version", int)
-    if version > ROOT_VERSION:
-        raise InputError(f"root version {version} is newer than this tool understands", path=path, field="version")
+    if not 1 <= version <= ROOT_VERSION:
+        raise InputError(f"root version {version} is not one this tool understands (1–{ROOT_VERSION})", path=path,
+                         field="version")
     mode = require("mode", str)
     if mode not in ("plain", "private"):
         raise InputError(f"unknown mode {mode!r}", path=path, field="mode")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,8 @@ def run(tmp: Path, proof, root) -> int:
     return result.exit_code
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("POR_FUZZ_EXAMPLES", "200")), deadline=None, derandomize=not os.environ.get("POR_FUZZ_EXAMPLES"),
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_proofs_and_roots_never_crash_and_never_verify(material, data) -> None:
     tmp, proof, root = material
