@@ -91,20 +91,25 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
         slots = layout.user_slots(prk, depth, len(users))
         feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots)}), operator / "users.arrow",
                               compression="uncompressed")
-        write_json(operator / "tree.json", {"depth": depth, "tokens": amounts.shape[1],
-                                            "partition_bits": shape.partition_bits, "users": len(users),
-                                            "round": round_id, "mode": "plain"})
-        document = publish_plain_root(stage, round_id, tokens, depth, top, totals, secret_path, secret, created)
+        meta = {"depth": depth, "tokens": amounts.shape[1], "partition_bits": shape.partition_bits,
+                "users": len(users), "round": round_id, "mode": "plain"}
+        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
+                           secret, created)
     os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
 
 
-def publish_plain_root(stage: Path, round_id: str, tokens: list[Token], depth: int, top: bytes, totals: list[int],
-                       secret_path: Path, secret: bytes, created: bool) -> dict:
-    """Write a new master secret (only now that the build succeeded) and the plain root.json into ``stage``."""
+def plain_root_document(round_id: str, tokens: list[Token], depth: int, top: bytes, totals: list[int]) -> dict:
     root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
-    document = root_document("plain", round_id, tokens, depth, root,
-                             totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
+    return root_document("plain", round_id, tokens, depth, root,
+                         totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
+
+
+def publish(stage: Path, meta: dict, document: dict, secret_path: Path, secret: bytes, created: bool) -> dict:
+    """Last step of every build, inside the staging directory: operator/tree.json pinned to the root it belongs to
+    (so operator state left by an interrupted publish is refused, never used), a new master secret (only now that
+    the build succeeded), then root.json."""
+    write_json(stage / OPERATOR_DIR / "tree.json", {**meta, "root": document["root"]})
     if created:
         write_secret(secret_path, secret)
     write_json(stage / "root.json", document)

@@ -28,6 +28,9 @@ class Snapshot:
         self.tokens = root_tokens(self.root)
         self.operator = self.dir / OPERATOR_DIR
         meta = read_json(self.operator / "tree.json", "tree description")
+        if not isinstance(meta, dict) or meta.get("root") != self.root["root"]:
+            raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
+                             "build the snapshot again", path=self.operator)
         self.meta = meta
         self.shape = TreeShape(meta["depth"], meta["tokens"], meta["partition_bits"])
         self.secret_path = Path(secret_path) if secret_path else self.dir / DEFAULT_SECRET_NAME

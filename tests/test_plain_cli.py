@@ -156,3 +156,25 @@ def test_inspect_shows_the_first_proof_of_a_jsonl_file(built: Path, tmp_path: Pa
     assert invoke("prove", built, "--all", "--out", tmp_path / "all.jsonl").exit_code == 0
     result = invoke("inspect", tmp_path / "all.jsonl")
     assert result.exit_code == 0 and "por-proof" in result.output and "first of 3 proofs" in result.output
+
+
+def test_operator_state_from_an_interrupted_publish_is_refused(built: Path, tmp_path: Path) -> None:
+    data = tmp_path / "users.csv"  # a rebuild for round R2 replaced operator/ but died before its root.json:
+    other = tmp_path / "r2"        # the directory then holds R2's operator state beside R1's root.json
+    assert invoke("build", data, "--out", other, "--decimals", "BTC=8", "--decimals", "ETH=9", "--round", "R2",
+                  "--secret", built / "master-secret.hex").exit_code == 0
+    (built / "operator" / "tree.json").write_text((other / "operator" / "tree.json").read_text())
+    result = invoke("prove", built, "--user", "alice")
+    assert result.exit_code == 2 and "does not belong to this root.json" in result.output
+
+
+def test_verify_checks_the_roots_signers(built: Path, tmp_path: Path) -> None:
+    proof = tmp_path / "alice.json"
+    assert invoke("prove", built, "--user", "alice", "--out", proof).exit_code == 0
+    for name in ("operator", "stranger"):
+        assert invoke("keygen", "--out", tmp_path / name, "--label", name).exit_code == 0
+    assert invoke("sign", built / "root.json", "--key", tmp_path / "operator").exit_code == 0
+    base = ["verify", proof, "--root", built / "root.json", "--user", "alice"]
+    assert invoke(*base, "--signers", tmp_path / "operator.pub").exit_code == 0
+    unsigned = invoke(*base, "--signers", tmp_path / "stranger.pub")
+    assert unsigned.exit_code == 1 and "root signatures" in unsigned.output

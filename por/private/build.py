@@ -24,14 +24,14 @@ from por.build import (
     check_round_id,
     default_round_id,
     obtain_secret,
+    publish,
     root_document,
 )
 from por.errors import InputError
-from por.files import staged_directory, write_json
+from por.files import staged_directory
 from por.ingest.balances import exact_column_sums
 from por.kdf import BatchPRF, round_key
 from por.private import hashing, tree
-from por.secretfile import write_secret
 from por.tree import UserColumn
 
 POINT = hashing.POINT_BYTES
@@ -71,13 +71,11 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
                                                     workers=workers)
         feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(np.arange(len(users)))}),
                               operator / "users.arrow", compression="uncompressed")
-        write_json(operator / "tree.json", {"depth": depth, "tokens": len(tokens), "partition_bits": 0,
-                                            "users": len(users), "round": round_id, "mode": "private"})
         root = hashing.root_hash(round_id, depth, tokens, top, top_commitments)
-        document = root_document("private", round_id, tokens, depth, root,
-                                 commitments=commitments_json(tokens, top_commitments))
-        if created:
-            write_secret(secret_path, secret)
-        write_json(stage / "root.json", document)
+        document = publish(stage, {"depth": depth, "tokens": len(tokens), "partition_bits": 0, "users": len(users),
+                                   "round": round_id, "mode": "private"},
+                           root_document("private", round_id, tokens, depth, root,
+                                         commitments=commitments_json(tokens, top_commitments)),
+                           secret_path, secret, created)
     os.chmod(Path(out_dir) / OPERATOR_DIR, 0o700)
     return BuildResult(document, Path(out_dir), created)

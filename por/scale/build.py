@@ -21,10 +21,11 @@ from por.build import (
     check_round_id,
     default_round_id,
     obtain_secret,
-    publish_plain_root,
+    plain_root_document,
+    publish,
 )
 from por.errors import InputError
-from por.files import staged_directory, write_json
+from por.files import staged_directory
 from por.ingest import DecimalsSpec
 from por.ingest.load import MAX_USERS
 from por.kdf import round_key
@@ -135,9 +136,9 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
             raise RuntimeError("the tree's totals differ from the input's totals")
         for leftover in operator.glob(".*.tmp"):  # from workers killed mid-write; their tasks ran again
             leftover.unlink()
-        write_json(operator / "tree.json", {"depth": depth, "tokens": len(tokens), "partition_bits": shape.partition_bits,
-                                            "users": users, "round": round_id, "mode": "plain",
-                                            "users_layout": USERS_LAYOUT})
-        document = publish_plain_root(stage, round_id, tokens, depth, top, totals, secret_path, secret, created)
+        meta = {"depth": depth, "tokens": len(tokens), "partition_bits": shape.partition_bits, "users": users,
+                "round": round_id, "mode": "plain", "users_layout": USERS_LAYOUT}
+        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
+                           secret, created)
     os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
