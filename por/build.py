@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.feather as feather
 
 from por import hashing, layout
-from por.amounts import Token, format_amount
+from por.amounts import MAX_BALANCE, Token, format_amount
 from por.errors import InputError
 from por.files import staged_directory, write_json
 from por.kdf import round_key
@@ -67,6 +67,30 @@ def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, roo
     }
 
 
+def prepare(out_dir: Path, secret_path: Path | None, round_id: str | None) -> tuple[str, Path, bytes, bool]:
+    """(checked round id, secret path, master secret, whether it is new) — the common start of every build."""
+    round_id = check_round_id(round_id or default_round_id())
+    secret_path = Path(secret_path) if secret_path else Path(out_dir) / DEFAULT_SECRET_NAME
+    return (round_id, secret_path, *obtain_secret(secret_path))
+
+
+def check_totals(tokens: list[Token], amounts: np.ndarray) -> None:
+    """Every per-token total below 2^64 base units, exactly (uint64 sums would wrap silently)."""
+    from por.ingest.balances import exact_column_sums
+
+    if amounts.ndim != 2 or amounts.shape[1] != len(tokens):
+        raise InputError(f"expected one column of balances per token ({len(tokens)}), got shape {amounts.shape}")
+    for token, total in zip(tokens, exact_column_sums(np.ascontiguousarray(amounts, dtype=np.uint64)), strict=True):
+        if total >= MAX_BALANCE:
+            raise InputError(f"the total of {token.symbol} is 2^64 base units or more", field=token.symbol)
+
+
+def write_user_index(operator: Path, user_ids: pa.Array, slots: np.ndarray) -> None:
+    """operator/users.arrow: each user's id and leaf slot, in input order (Arrow IPC, memory-mappable)."""
+    feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots, pa.int64())}),
+                          operator / "users.arrow", compression="uncompressed")
+
+
 def obtain_secret(path: Path) -> tuple[bytes, bool]:
     """Read the master secret, or make a new one (written only once the build has succeeded)."""
     if path.exists():
@@ -78,9 +102,8 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
                 secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
                 workers: int | None = None) -> BuildResult:
     """Build the plain sum tree and publish ``out_dir`` atomically."""
-    round_id = check_round_id(round_id or default_round_id())
-    secret_path = secret_path or out_dir / DEFAULT_SECRET_NAME
-    secret, created = obtain_secret(secret_path)
+    check_totals(tokens, amounts)
+    round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
     depth = layout.depth_for(len(user_ids), pad_to)
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
@@ -88,9 +111,7 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
         operator = stage / OPERATOR_DIR
         operator.mkdir(mode=0o700)
         shape, top, totals = build_tree(prk, depth, users, amounts, operator, workers=workers)
-        slots = layout.user_slots(prk, depth, len(users))
-        feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots)}), operator / "users.arrow",
-                              compression="uncompressed")
+        write_user_index(operator, user_ids, layout.user_slots(prk, depth, len(users)))
         meta = {"depth": depth, "tokens": amounts.shape[1], "partition_bits": shape.partition_bits,
                 "users": len(users), "round": round_id, "mode": "plain"}
         document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,

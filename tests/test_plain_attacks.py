@@ -160,3 +160,17 @@ def test_every_user_proof_of_a_real_snapshot_verifies(small_snapshot: Snapshot) 
     for user in small_snapshot.users.column("user_id").to_pylist()[::17]:
         verdict = verify_plain(prove_user(small_snapshot, user), small_snapshot.root, user_id=user)
         assert verdict.valid, verdict.failures
+
+
+def test_library_build_refuses_totals_that_would_wrap(tmp_path: Path, secret_file: Path) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pytest
+
+    from por.errors import InputError
+
+    amounts = np.array([[MAX_BALANCE - 1, 0], [1, 0]], dtype=np.uint64)  # each fits; the BTC total is 2^64
+    with pytest.raises(InputError, match="BTC"):
+        build_plain(TOKENS, pa.array(["a", "b"]), amounts, tmp_path / "out", secret_path=secret_file, round_id="R",
+                    workers=1)
+    assert not (tmp_path / "out" / "root.json").exists()

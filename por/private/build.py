@@ -12,24 +12,21 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.feather as feather
 
 from por import hashing as plain_hashing
 from por import layout
-from por.amounts import MAX_BALANCE, Token
+from por.amounts import Token
 from por.build import (
-    DEFAULT_SECRET_NAME,
     OPERATOR_DIR,
     BuildResult,
-    check_round_id,
-    default_round_id,
-    obtain_secret,
+    check_totals,
+    prepare,
     publish,
     root_document,
+    write_user_index,
 )
 from por.errors import InputError
 from por.files import staged_directory
-from por.ingest.balances import exact_column_sums
 from por.kdf import BatchPRF, round_key
 from por.private import hashing, tree
 from por.tree import UserColumn
@@ -51,15 +48,10 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
                   secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
                   workers: int | None = None) -> BuildResult:
     """Build the private tree and publish ``out_dir`` atomically (root.json last)."""
-    round_id = check_round_id(round_id or default_round_id())
     if len(user_ids) == 0 or amounts.shape[0] != len(user_ids):
         raise InputError("a private snapshot needs at least one user and one balance row per user")
-    totals = exact_column_sums(np.ascontiguousarray(amounts, dtype=np.uint64))
-    for token, total in zip(tokens, totals, strict=True):
-        if total >= MAX_BALANCE:
-            raise InputError(f"the total of {token.symbol} is 2^64 base units or more", field=token.symbol)
-    secret_path = Path(secret_path) if secret_path else Path(out_dir) / DEFAULT_SECRET_NAME
-    secret, created = obtain_secret(secret_path)
+    check_totals(tokens, amounts)
+    round_id, secret_path, secret, created = prepare(Path(out_dir), secret_path, round_id)
     depth = layout.depth_for(len(user_ids), pad_to)
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
@@ -69,8 +61,7 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
         top, top_commitments, _, _ = tree.build_tree(prk, depth, user_hashes(prk, users),
                                                     np.ascontiguousarray(amounts, dtype=np.uint64), operator,
                                                     workers=workers)
-        feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(np.arange(len(users)))}),
-                              operator / "users.arrow", compression="uncompressed")
+        write_user_index(operator, user_ids, np.arange(len(users)))
         root = hashing.root_hash(round_id, depth, tokens, top, top_commitments)
         document = publish(stage, {"depth": depth, "tokens": len(tokens), "partition_bits": 0, "users": len(users),
                                    "round": round_id, "mode": "private"},

@@ -15,13 +15,10 @@ from pathlib import Path
 from por import hashing, layout
 from por.amounts import MAX_BALANCE
 from por.build import (
-    DEFAULT_SECRET_NAME,
     OPERATOR_DIR,
     BuildResult,
-    check_round_id,
-    default_round_id,
-    obtain_secret,
     plain_root_document,
+    prepare,
     publish,
 )
 from por.errors import InputError
@@ -102,9 +99,7 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
     Every worker must see ``out_dir`` and the input at the same paths (a shared file system on a real cluster).
     """
     input_path, out_dir = Path(input_path).absolute(), Path(out_dir).absolute()
-    round_id = check_round_id(round_id or default_round_id())
-    secret_path = Path(secret_path) if secret_path else out_dir / DEFAULT_SECRET_NAME
-    secret, created = obtain_secret(secret_path)
+    round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
     files = input_files(input_path)
     with staged_directory(out_dir) as stage:
         work = stage / WORK_DIR
