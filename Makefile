@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/por demo --out demo-out
 
 test: $(STAMP)
-	$(BIN)/ruff check por circuits tests bench
+	$(BIN)/ruff check por circuits tests bench examples
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
