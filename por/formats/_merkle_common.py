@@ -391,6 +391,19 @@ def check_path_shape(v: Verdict, distinct_children: bool, climbs: bool, unit: st
             else f"path node {unit}s do not climb one by one from your leaf")
 
 
+def check_root_position(v: Verdict, unit: str, found: int, expected: int) -> None:
+    """The root node sits exactly where the path's length puts it."""
+    v.check(f"root {unit}", found == expected,
+            f"the root is at {unit} {expected}" + ("" if found == expected else f", the file says {found}"))
+
+
+def open_path_proof(path: Path, name: str) -> tuple[Fields, list[Fields], Verdict]:
+    """The shape most exchanges share: {"self": leaf, "path": [node, ..., root]} -> (leaf, path nodes, verdict)."""
+    doc = Fields(path, load_json(path), "")
+    nodes = [Fields(path, e, f"path[{i}]") for i, e in enumerate(doc.items("path", min_len=2))]
+    return doc.sub("self"), nodes, new_verdict(name, [path])
+
+
 class SingleJsonFormat:
     """Shell shared by formats whose user proof is one JSON file: recognised by its shape, verified file by file.
 

@@ -74,10 +74,7 @@ class Bitget(mc.SingleJsonFormat):
     looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
-        doc = mc.Fields(path, mc.load_json(path), "")
-        me = doc.sub("self")
-        nodes = [mc.Fields(path, e, f"path[{i}]") for i, e in enumerate(doc.items("path", min_len=2))]
-        v = mc.new_verdict(self.name, [path])
+        me, nodes, v = mc.open_path_proof(path, self.name)
 
         my_bal, as_strings = _balances(me)
         to_json = _Json(as_strings)
@@ -123,12 +120,7 @@ class Bitget(mc.SingleJsonFormat):
         )
         root_level = root.integer("level", low=0, high=256)
         expected = my_level - len(steps)
-        v.check(
-            "root level",
-            root_level == expected,
-            f"the root is at level {expected}"
-            + ("" if root_level == expected else f", the file says {root_level}"),
-        )
+        mc.check_root_position(v, "level", root_level, expected)
 
         v.warnings += [mc.WARN_TRUNCATED.format(bits=64), mc.WARN_MAXWELL]
         mc.warn_negative(

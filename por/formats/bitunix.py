@@ -43,10 +43,7 @@ class Bitunix(mc.SingleJsonFormat):
     looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
-        doc = mc.Fields(path, mc.load_json(path), "")
-        me = doc.sub("self")
-        nodes = [mc.Fields(path, e, f"path[{i}]") for i, e in enumerate(doc.items("path", min_len=2))]
-        v = mc.new_verdict(self.name, [path])
+        me, nodes, v = mc.open_path_proof(path, self.name)
 
         prec_fields = me.sub("precisions")
         precisions = {t: prec_fields.integer(t, low=0, high=30) for t in prec_fields.obj}
@@ -115,12 +112,7 @@ class Bitunix(mc.SingleJsonFormat):
         )
         root_height = root.integer("height", low=0, high=256)
         expected = my_height - len(steps)
-        v.check(
-            "root height",
-            root_height == expected,
-            f"the root is at height {expected}"
-            + ("" if root_height == expected else f", the file says {root_height}"),
-        )
+        mc.check_root_position(v, "height", root_height, expected)
 
         v.warnings.append(mc.WARN_MAXWELL)
         mc.warn_negative(

@@ -108,10 +108,7 @@ class Bybit(mc.SingleJsonFormat):
     looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
-        doc = mc.Fields(path, mc.load_json(path), "")
-        me = doc.sub("self")
-        nodes = [mc.Fields(path, e, f"path[{i}]") for i, e in enumerate(doc.items("path", min_len=2))]
-        v = mc.new_verdict(self.name, [path])
+        me, nodes, v = mc.open_path_proof(path, self.name)
         release, assets = _release(set(nodes[-1].sub("balance").obj), options, path)
         online = [a for a in assets if a not in OFFLINE]
 
@@ -174,12 +171,7 @@ class Bybit(mc.SingleJsonFormat):
             + "; ".join(f"{a} {mc.plain(root_bal[a])} vs file's {root_texts[a][0]}" for a in differ[:5]),
         )
         root_height = root.integer("height", low=1, high=256)
-        v.check(
-            "root height",
-            root_height == len(steps) + 1,
-            f"the root is at height {len(steps) + 1}"
-            + ("" if root_height == len(steps) + 1 else f", the file says {root_height}"),
-        )
+        mc.check_root_position(v, "height", root_height, len(steps) + 1)
 
         claimed_bal = {a: root_texts[a][1] for a in online}
         v.warnings.append(mc.WARN_MAXWELL)

@@ -37,11 +37,7 @@ class OkxV1(mc.SingleJsonFormat):
     looks_like = staticmethod(_looks_like)
 
     def _verify_one(self, path: Path, options: VerifyOptions) -> Verdict:
-        doc = mc.Fields(path, mc.load_json(path), "")
-        me = doc.sub("self")
-        entries = doc.items("path", min_len=2)
-        nodes = [mc.Fields(path, e, f"path[{i}]") for i, e in enumerate(entries)]
-        v = mc.new_verdict(self.name, [path])
+        me, nodes, v = mc.open_path_proof(path, self.name)
 
         nonce = me.text("nonce", pattern=mc.ANY_TEXT)
         leaf_claim = me.text("hash", pattern=mc.HEX64)
@@ -96,12 +92,7 @@ class OkxV1(mc.SingleJsonFormat):
             v, "root balances", "root totals recomputed from your leaf and the path", root_bal, claimed_bal
         )
         root_height = root.integer("height", low=1)
-        v.check(
-            "root height",
-            root_height == len(steps) + 1,
-            f"the root is at height {len(steps) + 1} above your leaf"
-            + ("" if root_height == len(steps) + 1 else f", the file says {root_height}"),
-        )
+        mc.check_root_position(v, "height", root_height, len(steps) + 1)
 
         v.warnings += [mc.WARN_MAXWELL, mc.WARN_NO_USER_ID]
         mc.warn_negative(
