@@ -10,8 +10,10 @@ Everything is staged and moved into place only after the whole build succeeded (
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +69,16 @@ def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, roo
     }
 
 
+@contextlib.contextmanager
+def staged_snapshot(out_dir: Path) -> Iterator[tuple[Path, Path]]:
+    """(staging dir, its operator/ dir, mode 0700): published into ``out_dir`` only when the block succeeds."""
+    with staged_directory(out_dir) as stage:
+        operator = stage / OPERATOR_DIR
+        operator.mkdir(mode=0o700)
+        yield stage, operator
+    os.chmod(Path(out_dir) / OPERATOR_DIR, 0o700)  # the rename keeps the mode; this guards a pre-existing umask
+
+
 def prepare(out_dir: Path, secret_path: Path | None, round_id: str | None) -> tuple[str, Path, bytes, bool]:
     """(checked round id, secret path, master secret, whether it is new) — the common start of every build."""
     round_id = check_round_id(round_id or default_round_id())
@@ -107,16 +119,13 @@ def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, ou
     depth = layout.depth_for(len(user_ids), pad_to)
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
-    with staged_directory(out_dir) as stage:
-        operator = stage / OPERATOR_DIR
-        operator.mkdir(mode=0o700)
+    with staged_snapshot(out_dir) as (stage, operator):
         shape, top, totals = build_tree(prk, depth, users, amounts, operator, workers=workers)
         write_user_index(operator, user_ids, layout.user_slots(prk, depth, len(users)))
         meta = {"depth": depth, "tokens": amounts.shape[1], "partition_bits": shape.partition_bits,
                 "users": len(users), "round": round_id, "mode": "plain"}
         document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
                            secret, created)
-    os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
 
 

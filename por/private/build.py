@@ -7,7 +7,6 @@ proofs). Building makes commitments and hashes only; range proofs are made lazil
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +16,15 @@ from por import hashing as plain_hashing
 from por import layout
 from por.amounts import Token
 from por.build import (
-    OPERATOR_DIR,
     BuildResult,
     check_totals,
     prepare,
     publish,
     root_document,
+    staged_snapshot,
     write_user_index,
 )
 from por.errors import InputError
-from por.files import staged_directory
 from por.kdf import BatchPRF, round_key
 from por.private import hashing, tree
 from por.tree import UserColumn
@@ -55,9 +53,7 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
     depth = layout.depth_for(len(user_ids), pad_to)
     prk = round_key(secret, round_id)
     users = UserColumn.from_arrow(user_ids)
-    with staged_directory(out_dir) as stage:
-        operator = stage / OPERATOR_DIR
-        operator.mkdir(mode=0o700)
+    with staged_snapshot(out_dir) as (stage, operator):
         top, top_commitments, _, _ = tree.build_tree(prk, depth, user_hashes(prk, users),
                                                     np.ascontiguousarray(amounts, dtype=np.uint64), operator,
                                                     workers=workers)
@@ -68,5 +64,4 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
                            root_document("private", round_id, tokens, depth, root,
                                          commitments=commitments_json(tokens, top_commitments)),
                            secret_path, secret, created)
-    os.chmod(Path(out_dir) / OPERATOR_DIR, 0o700)
     return BuildResult(document, Path(out_dir), created)

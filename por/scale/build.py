@@ -8,21 +8,19 @@ partition roots; the result is byte-identical to ``por.build.build_plain`` on th
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 from por import hashing, layout
 from por.amounts import MAX_BALANCE
 from por.build import (
-    OPERATOR_DIR,
     BuildResult,
     plain_root_document,
     prepare,
     publish,
+    staged_snapshot,
 )
 from por.errors import InputError
-from por.files import staged_directory
 from por.ingest import DecimalsSpec
 from por.ingest.load import MAX_USERS
 from por.kdf import round_key
@@ -101,11 +99,9 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
     input_path, out_dir = Path(input_path).absolute(), Path(out_dir).absolute()
     round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
     files = input_files(input_path)
-    with staged_directory(out_dir) as stage:
+    with staged_snapshot(out_dir) as (stage, operator):
         work = stage / WORK_DIR
         work.mkdir(mode=0o700)
-        operator = stage / OPERATOR_DIR
-        operator.mkdir(mode=0o700)
         try:
             bits = bucket_bits_for(sum(f.stat().st_size for f in files))
             scans = engine.map(scan_file, [ScanTask(str(f), i, fmt, decimals or DecimalsSpec(), round_up, str(work),
@@ -135,5 +131,4 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
                 "round": round_id, "mode": "plain", "users_layout": USERS_LAYOUT}
         document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
                            secret, created)
-    os.chmod(out_dir / OPERATOR_DIR, 0o700)
     return BuildResult(document, out_dir, created)
