@@ -31,6 +31,14 @@ def read_json(path: str | Path, what: str) -> Any:
         raise InputError(f"the {what} is not valid JSON ({exc.__class__.__name__})", path=target) from None
 
 
+def read_versioned_json(path: str | Path, what: str, fmt: str, version: int) -> dict:
+    """A JSON object whose ``format`` and ``version`` must be exactly these (InputError otherwise)."""
+    doc = read_json(path, what)
+    if not isinstance(doc, dict) or doc.get("format") != fmt or doc.get("version") != version:
+        raise InputError(f"not a {what} of a supported version", path=path, field="format")
+    return doc
+
+
 def read_root(path: str | Path) -> dict:
     """Read and validate root.json; InputError (exit 2) names the missing or malformed field."""
     root = read_json(path, "root file")

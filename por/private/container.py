@@ -71,6 +71,14 @@ def encode(proof: PrivateProof) -> bytes:
 class _Reader:
     """Cursor over untrusted bytes: every short read is an InputError naming the field being read."""
 
+    def expect_header(self, magic: bytes, version: int, what: str) -> None:
+        """Magic bytes, then a u16 format version this reader understands."""
+        if self.take(len(magic), "magic") != magic:
+            raise self.fail(f"not a por {what} (wrong magic bytes)", "magic")
+        found = self.unpack(">H", "version")
+        if found != version:
+            raise self.fail(f"unsupported {what} version {found} (this verifier reads version {version})", "version")
+
     def __init__(self, data: bytes, source: str) -> None:
         self.data, self.pos, self.source = data, 0, source
 
@@ -107,12 +115,7 @@ def decode(data: bytes, source: str = "proof") -> PrivateProof:
     """Parse a version-2 container; any structural problem (magic, version, truncation, trailing bytes, out-of-range
     field) is an InputError naming the field. Semantic checks against root.json are the verifier's job."""
     r = _Reader(bytes(data), source)
-    if r.take(len(MAGIC), "magic") != MAGIC:
-        raise r.fail("not a por private proof (wrong magic bytes)", "magic")
-    version = r.unpack(">H", "version")
-    if version != VERSION:
-        raise r.fail(f"unsupported private proof version {version} (this verifier reads version {VERSION})",
-                     "version")
+    r.expect_header(MAGIC, VERSION, "private proof")
     round_id = r.label("header.round")
     root = r.take(32, "header.root")
     depth = r.unpack(">B", "header.depth")
@@ -155,12 +158,7 @@ def bundle_entry(container: bytes) -> bytes:
 def split_bundle(data: bytes, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
     """(source label, container bytes) of every proof in a bundle; structural problems are InputErrors."""
     r = _Reader(bytes(data), source)
-    if r.take(len(BUNDLE_MAGIC), "magic") != BUNDLE_MAGIC:
-        raise r.fail("not a por private proof bundle (wrong magic bytes)", "magic")
-    version = r.unpack(">H", "version")
-    if version != BUNDLE_VERSION:
-        raise r.fail(f"unsupported proof bundle version {version} (this verifier reads version {BUNDLE_VERSION})",
-                     "version")
+    r.expect_header(BUNDLE_MAGIC, BUNDLE_VERSION, "proof bundle")
     number = 0
     while r.pos < len(r.data):
         number += 1

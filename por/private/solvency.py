@@ -21,7 +21,7 @@ from por.errors import InputError
 from por.files import write_json
 from por.kdf import encode_label
 from por.private.envelope import b64
-from por.snapshot import read_json, root_tokens
+from por.snapshot import read_versioned_json, root_tokens
 from por.snapshot_store import Snapshot
 
 SOLVENCY_FORMAT = "por-solvency-proof"
@@ -92,9 +92,7 @@ def verify_solvency_file(root: dict, reserves_totals: dict[str, int], proof_file
                          backend: str | None = None) -> list[TokenSolvency]:
     """One result per token of ``root``: the proof must be for this root and show reserves_totals[symbol] ≥ the
     committed liabilities. The reserves figure proved must equal the one given (verified independently)."""
-    doc = read_json(proof_file, "solvency proof")
-    if not isinstance(doc, dict) or doc.get("format") != SOLVENCY_FORMAT or doc.get("version") != SOLVENCY_VERSION:
-        raise InputError("not a solvency proof of a supported version", path=proof_file, field="format")
+    doc = read_versioned_json(proof_file, "solvency proof", SOLVENCY_FORMAT, SOLVENCY_VERSION)
     proofs = doc.get("proofs")
     if not isinstance(proofs, dict):
         raise InputError("missing or not an object", path=proof_file, field="proofs")

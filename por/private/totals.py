@@ -16,7 +16,7 @@ from circuits.scalars import ORDER
 from por.amounts import AmountError, format_amount, parse_amount
 from por.errors import InputError
 from por.files import SECRET_MODE, write_json
-from por.snapshot import read_json, root_tokens
+from por.snapshot import read_versioned_json, root_tokens
 from por.snapshot_store import Snapshot
 
 TOTALS_FORMAT = "por-open-totals"
@@ -48,9 +48,7 @@ class TotalCheck:
 
 def read_opened_totals(path: Path, root: dict) -> dict[str, tuple[int, int]]:
     """symbol -> (total in base units, blinding); InputError names the malformed field."""
-    doc = read_json(path, "opened totals file")
-    if not isinstance(doc, dict) or doc.get("format") != TOTALS_FORMAT or doc.get("version") != TOTALS_VERSION:
-        raise InputError("not an opened-totals file of a supported version", path=path, field="format")
+    doc = read_versioned_json(path, "opened-totals file", TOTALS_FORMAT, TOTALS_VERSION)
     totals = doc.get("totals")
     if not isinstance(totals, dict):
         raise InputError("missing or not an object", path=path, field="totals")
