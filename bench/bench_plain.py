@@ -50,10 +50,10 @@ def run(names: set[str], quick: bool):
 
 
 def _verify_us(snapshot_dir: Path) -> float:
-    from por.proof import prove_user
+    from por.plain.prove import prove_user
+    from por.plain.verify import verify_plain
     from por.snapshot import read_root
     from por.snapshot_store import Snapshot
-    from por.verify import verify_plain
 
     snapshot = Snapshot(snapshot_dir, secret_path=secret_file())
     root = read_root(snapshot_dir / "root.json")

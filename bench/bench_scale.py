@@ -52,8 +52,8 @@ def _plain(users: int, workers: int, out: Path) -> float:
 def _private_values_per_s_per_worker(tmp: Path, quick: bool, workers: int = 2) -> float:
     from por.private.build import build_private
     from por.private.rangeproofs import needed_nodes
+    from por.private.tasks import prove_nodes
     from por.scale.engine import LocalEngine
-    from por.scale.rangeproofs import prove_nodes
     from por.synthetic import synthetic_balances
 
     tokens, ids, amounts = synthetic_balances(64, seed=1)

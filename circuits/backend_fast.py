@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from py_arkworks_bls12381 import G1Point, Scalar
 
-from circuits.group import POINT_BYTES
+from circuits.curve import POINT_BYTES
 from circuits.scalars import ORDER
 
 _from_le = Scalar.from_le_bytes_mod_order

@@ -11,7 +11,7 @@ from py_ecc.fields import optimized_bls12_381_FQ as FQ
 from py_ecc.optimized_bls12_381 import G1, Z1, add, eq, is_inf, neg
 
 from circuits import g1_ints
-from circuits.group import POINT_BYTES
+from circuits.curve import POINT_BYTES
 from circuits.hash_to_curve import hash_to_g1
 from circuits.pippenger import pippenger
 from circuits.scalars import ORDER

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from circuits.scalars import ORDER
 
 Point = Any  # a backend-specific point object
-POINT_BYTES = 48
+
 BACKENDS = ("fast", "pure")
 
 

@@ -35,7 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from circuits import generators, innerproduct, pedersen
-from circuits.group import POINT_BYTES, Backend, Point, get_backend
+from circuits.curve import POINT_BYTES
+from circuits.group import Backend, Point, get_backend
 from circuits.innerproduct import InnerProductProof
 from circuits.scalars import ORDER, SCALAR_BYTES, batch_inverse, inner_product, powers
 from circuits.scalars import from_bytes as scalar_from_bytes
@@ -76,8 +77,8 @@ class RangeProof:
                    ) -> RangeProof:
         """Parse untrusted bytes; raises ValueError on a wrong length, a non-canonical scalar, or a point that is
         not a canonical non-identity curve point in the prime-order subgroup. ``subgroup_check=False`` skips only
-        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/SPEC.md (Part: circuits)
-        §5.1 Batch check)."""
+        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/SPEC.md
+        §12.5.1)."""
         b = get_backend(backend)
         data = bytes(data)
         rounds, rest = divmod(len(data) - _FIXED_BYTES, _ROUND_BYTES)
@@ -347,7 +348,7 @@ def verify_range_batch(
     Commitments must be subgroup elements (the caller decompressed them with full checks). Proof points may come
     from ``RangeProof.from_bytes(..., subgroup_check=False)``: if the MSM is the identity, so is its projection onto
     the prime-order subgroup, i.e. the equation holds for the points' subgroup components, which is the standard
-    check on a proof whose transcript only hashed extra bytes (docs/SPEC.md (Part: circuits) §5.1 Batch check).
+    check on a proof whose transcript only hashed extra bytes (docs/SPEC.md §12.5.1).
     """
     if not items:
         return True

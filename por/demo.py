@@ -19,12 +19,13 @@ from rich.table import Table
 
 from por import attest, history
 from por.amounts import Token, format_amount, parse_amount
-from por.audit import audit_plain
-from por.build import build_plain
 from por.formats.report import render
 from por.ingest import DecimalsSpec, load_balances, write_native_csv
 from por.ingest.balances import Balances
-from por.proof import prove_user, write_all_proofs
+from por.plain.audit import audit_plain
+from por.plain.build import build_plain
+from por.plain.prove import prove_user, write_all_proofs
+from por.plain.verify import verify_plain
 from por.reserves import bitcoin, evm, load_reserves, secp256k1
 from por.reserves.model import Wallet
 from por.reserves.native import write_reserves_csv
@@ -32,7 +33,6 @@ from por.snapshot import read_root
 from por.snapshot_store import Snapshot
 from por.solvency import solvency_report
 from por.synthetic import synthetic_balances
-from por.verify import verify_plain
 
 ROUND = "demo-2026-11"
 RESERVE_MESSAGE = f"por demo round {ROUND}: this address belongs to Demo Exchange"

@@ -1,6 +1,6 @@
 """The public snapshot ``root.json``: schema, strict reading, and the canonical bytes that signers sign.
 
-Fields (docs/SPEC.md §root.json): format = "por-root", version, mode ("plain" | "private"), round, hash = "sha256",
+Fields (docs/SPEC.md §6): format = "por-root", version, mode ("plain" | "private"), round, hash = "sha256",
 tokens = [{symbol, decimals}], root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
 private -> commitments {symbol: hex of a compressed G1 point}. Optional "signatures" (list) is not signed itself.
 """

@@ -1,4 +1,5 @@
-"""Operator-side read access to a built snapshot directory (root, tree shape, tree levels, user index, secret)."""
+"""Operator-side read access to a built snapshot directory of either mode: root, operator metadata, user index,
+secret. Each mode reads its own stored tree from ``operator`` (por.plain.tree, por.private.tree)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
-from por.build import DEFAULT_SECRET_NAME, OPERATOR_DIR
 from por.errors import InputError
 from por.kdf import derive, round_key
+from por.publish import DEFAULT_SECRET_NAME, OPERATOR_DIR
 from por.secretfile import read_secret
 from por.snapshot import read_json, read_root, root_tokens
-from por.tree import StoredTree, TreeShape
 
 
 class Snapshot:
@@ -32,7 +32,6 @@ class Snapshot:
             raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
                              "build the snapshot again", path=self.operator)
         self.meta = meta
-        self.shape = TreeShape(meta["depth"], meta["tokens"], meta["partition_bits"])
         self.secret_path = Path(secret_path) if secret_path else self.dir / DEFAULT_SECRET_NAME
 
     @cached_property
@@ -40,15 +39,11 @@ class Snapshot:
         return round_key(read_secret(self.secret_path), self.root["round"])
 
     @cached_property
-    def tree(self) -> StoredTree:
-        return StoredTree(self.operator, self.shape)
-
-    @cached_property
     def users(self) -> pa.Table:
         """(user_id, slot) of every user: one users.arrow, or one users-<p>.arrow per partition (scale-out builds)."""
         if self.meta.get("users_layout") == "per-partition":
             parts = [feather.read_table(self.operator / f"users-{p}.arrow", memory_map=True)
-                     for p in range(self.shape.partitions)]
+                     for p in range(1 << self.meta["partition_bits"])]
             return pa.concat_tables(parts)
         return feather.read_table(self.operator / "users.arrow", memory_map=True)
 

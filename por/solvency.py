@@ -9,8 +9,8 @@ checked against exactly the reserves verified here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from por.amounts import AmountError, format_amount, parse_amount
 from por.errors import InputError
@@ -109,10 +109,15 @@ def verified_reserve_totals(results: list[WalletResult], decimals: dict[str, int
     return totals
 
 
+ZeroKnowledgeCheck = Callable[[dict[str, int]], dict[str, tuple[bool, str]]]
+"""Private roots: verified reserve totals (base units) -> per token (solvent, detail) from the solvency proofs."""
+
+
 def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] | None = None,
-                    proof_file: Path | None = None) -> SolvencyReport:
-    """Plain roots: compare with the published totals. Private roots: verify ``proof_file`` (por prove-solvency)."""
-    if root.get("mode") == "private" and proof_file is None:
+                    zero_knowledge: ZeroKnowledgeCheck | None = None) -> SolvencyReport:
+    """Plain roots: compare with the published totals. Private roots: ``zero_knowledge`` checks the solvency
+    proofs (por.private.solvency.proof_checker) against exactly the reserves verified here."""
+    if root.get("mode") == "private" and zero_knowledge is None:
         raise InputError("this is a private-mode root: its totals are hidden; pass the zero-knowledge solvency "
                          "proofs with --proof FILE (made by `por prove-solvency`)")
     results = verify_wallets(reserves) if results is None else results
@@ -126,7 +131,7 @@ def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] 
             )
     decimals = {t["symbol"]: t["decimals"] for t in root["tokens"]}
     if root.get("mode") == "private":
-        return _private_report(root, results, decimals, proof_file)
+        return _private_report(root, results, decimals, zero_knowledge)
     liabilities = {symbol: _liability(root, symbol, places) for symbol, places in decimals.items()}
     for result in results:
         token = result.wallet.token
@@ -141,17 +146,16 @@ def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] 
     return SolvencyReport(root["round"], rows, results, notes)
 
 
-def _private_report(root: dict, results: list[WalletResult], decimals: dict[str, int], proof_file: Path) -> SolvencyReport:
-    from por.private.solvency import verify_solvency_file
-
-    proven = {r.token: r for r in verify_solvency_file(root, verified_reserve_totals(results, decimals), proof_file)}
+def _private_report(root: dict, results: list[WalletResult], decimals: dict[str, int],
+                    zero_knowledge: ZeroKnowledgeCheck) -> SolvencyReport:
+    proven = zero_knowledge(verified_reserve_totals(results, decimals))
     rows = []
     for token, places in decimals.items():
         row = _row(token, places, None, results)
-        row.zero_knowledge = proven[token].solvent
+        row.zero_knowledge = proven[token][0]
         rows.append(row)
     notes = ["liabilities are hidden: each verdict is a zero-knowledge proof that the verified reserves cover the "
-             "committed liabilities"] + [f"{r.token}: {r.detail}" for r in proven.values() if not r.solvent]
+             "committed liabilities"] + [f"{token}: {detail}" for token, (ok, detail) in proven.items() if not ok]
     return SolvencyReport(root["round"], rows, results, notes)
 
 

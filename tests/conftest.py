@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from por.build import build_plain
+from por.plain.build import build_plain
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
 

@@ -1,5 +1,5 @@
 """The range-proof batch check's shortcuts: vectorised challenge products, closed-form δ, and proof points that
-are parsed without a subgroup test (sound because a torsion component cannot help; see docs/SPEC.md (Part: circuits))."""
+are parsed without a subgroup test (sound because a torsion component cannot help; see docs/SPEC.md §12.5.1)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from por.errors import InputError
 from por.formats import detect, registry
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 

@@ -174,7 +174,7 @@ def test_format_option_overrides_detection(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "tokens", "users", "totals"),
-    [  # the test vectors of docs/SPEC.md (Part: inputs)
+    [  # the test vectors of docs/SPEC.md §2.6
         ("native.csv", [("BTC", 8), ("ETH", 8), ("USDT", 6)], 4, [2100150000001, 1589159265, 1000250750001]),
         ("native.jsonl", [("BTC", 8), ("ETH", 8), ("USDT", 6)], 4, [2100150000001, 1589159265, 1000250750001]),
         ("summa.csv", [("ETH_ETH", 0), ("USDT_ETH", 0)], 8, [272414, 332971]),

@@ -6,13 +6,15 @@ import copy
 from collections.abc import Callable
 from pathlib import Path
 
-from por import hashing
 from por.amounts import MAX_BALANCE, Token, format_amount
-from por.build import build_plain, root_document
-from por.proof import prove_user
+from por.hashing import user_hash
+from por.plain import hashing
+from por.plain.build import build_plain
+from por.plain.prove import prove_user
+from por.plain.verify import verify_plain
+from por.publish import root_document
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
-from por.verify import verify_plain
 
 TOKENS = [Token("BTC", 8), Token("ETH", 9)]
 SALT = bytes(32)
@@ -27,7 +29,7 @@ def forge(users: dict[str, list[int]], combine: Callable[[list[int], list[int]],
     wrap = lambda sums: [x % MAX_BALANCE for x in sums]  # noqa: E731
     names = list(users)
     depth = max(1, (len(names) - 1).bit_length())
-    leaves = [(hashing.leaf_hash(hashing.user_hash(n, SALT), wrap(users[n])), users[n]) for n in names]
+    leaves = [(hashing.leaf_hash(user_hash(n, SALT), wrap(users[n])), users[n]) for n in names]
     leaves += [(hashing.leaf_hash(bytes([i]) * 32, [0, 0]), [0, 0]) for i in range((1 << depth) - len(names))]
     levels = [leaves]
     for height in range(1, depth + 1):

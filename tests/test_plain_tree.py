@@ -8,9 +8,11 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from por import hashing, layout
-from por.build import build_plain
+from por import layout
+from por.hashing import user_hash
 from por.kdf import derive, round_key
+from por.plain import hashing
+from por.plain.build import build_plain
 from por.snapshot import read_root
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
@@ -27,7 +29,7 @@ def reference_root(ids: list[str], amounts: np.ndarray, round_id: str, tokens, p
     for slot in range(1 << depth):
         if slot in slot_user:
             i = slot_user[slot]
-            uhash = hashing.user_hash(ids[i], derive(prk, "leaf-salt", slot))
+            uhash = user_hash(ids[i], derive(prk, "leaf-salt", slot))
             sums = [int(x) for x in amounts[i]]
         else:
             uhash, sums = derive(prk, "padding-user", slot), [0] * len(tokens)
@@ -110,7 +112,7 @@ def test_user_ids_are_kept_exactly(tmp_path: Path, secret_file: Path) -> None:
 def test_prove_all_lines_equal_single_proofs(small_snapshot: Snapshot, tmp_path: Path) -> None:
     import json
 
-    from por.proof import prove_user, write_all_proofs
+    from por.plain.prove import prove_user, write_all_proofs
 
     count = write_all_proofs(small_snapshot, tmp_path / "all.jsonl", chunk=64)
     lines = (tmp_path / "all.jsonl").read_text().splitlines()
@@ -125,7 +127,7 @@ def test_prove_all_escapes_awkward_user_ids(tmp_path: Path, secret_file: Path) -
     import json
 
     from por.amounts import Token
-    from por.proof import prove_user, write_all_proofs
+    from por.plain.prove import prove_user, write_all_proofs
 
     ids = pa.array(['quote"d', "back\\slash", "tab\there", "naïve"])
     build_plain([Token("X", 2)], ids, np.array([[1], [2], [3], [4]], dtype=np.uint64), tmp_path / "s",
@@ -140,12 +142,13 @@ def test_prove_all_escapes_awkward_user_ids(tmp_path: Path, secret_file: Path) -
 def test_prove_all_of_a_partitioned_snapshot_equals_single_proofs(tmp_path: Path, secret_file: Path) -> None:
     import json
 
-    from por.proof import prove_user, write_all_proofs
+    from por.plain.prove import prove_user, write_all_proofs
+    from por.plain.tree import stored_tree
 
     tokens, ids, amounts = synthetic_balances(200, seed=5)
     build_plain(tokens, ids, amounts, tmp_path / "s", secret_path=secret_file, round_id="R", workers=4)
     snap = Snapshot(tmp_path / "s", secret_path=secret_file)
-    assert snap.shape.partitions == 4
+    assert stored_tree(snap).shape.partitions == 4
     write_all_proofs(snap, tmp_path / "all.jsonl", chunk=16)
     proofs = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
     assert len(proofs) == 200
@@ -154,7 +157,7 @@ def test_prove_all_of_a_partitioned_snapshot_equals_single_proofs(tmp_path: Path
 
 @pytest.mark.parametrize("block_leaves", [2, 8, 64])
 def test_block_by_block_build_matches_the_reference(tmp_path: Path, monkeypatch, block_leaves: int) -> None:
-    from por import tree
+    from por.plain import tree
 
     monkeypatch.setattr(tree, "BLOCK_LEAVES", block_leaves)
     tokens, ids, amounts = synthetic_balances(300, seed=11)
@@ -164,8 +167,8 @@ def test_block_by_block_build_matches_the_reference(tmp_path: Path, monkeypatch,
     result = build_plain(tokens, ids, amounts, tmp_path / "out", secret_path=secret, round_id="R", workers=2)
     assert result.root["root"] == reference_root(ids.to_pylist(), amounts, "R", tokens).hex()
     snap = Snapshot(tmp_path / "out", secret_path=secret)
-    from por.proof import prove_user
-    from por.verify import verify_plain
+    from por.plain.prove import prove_user
+    from por.plain.verify import verify_plain
 
     for user in ids.to_pylist()[::37]:
         assert verify_plain(prove_user(snap, user), snap.root, user_id=user).valid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from por import poseidon
+from por.formats import _poseidon as poseidon
 
 # circomlib test vectors (circomlibjs test/poseidon.js) and published constants (poseidon_constants, t = 3).
 CIRCOMLIB_VECTORS = [

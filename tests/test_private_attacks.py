@@ -16,7 +16,6 @@ from circuits.group import get_backend
 from circuits.rangeproof import _prove
 from circuits.scalars import ORDER
 from por.amounts import Token, format_amount
-from por.build import root_document
 from por.cli import cli
 from por.errors import WeakSecretError
 from por.hashing import user_hash
@@ -26,6 +25,7 @@ from por.private.build import build_private
 from por.private.envelope import b64, envelope, record_size
 from por.private.prove import prove_private_user
 from por.private.verify import verify_private
+from por.publish import root_document
 from por.snapshot_store import Snapshot
 
 BE = get_backend("fast")

@@ -1,4 +1,4 @@
-"""The test vectors of docs/SPEC.md (Part: private mode): an independent implementation must reproduce these bytes."""
+"""The test vectors of docs/SPEC.md §13.9: an independent implementation must reproduce these bytes."""
 
 from __future__ import annotations
 

@@ -11,18 +11,18 @@ import pytest
 from click.testing import CliRunner
 
 from por.amounts import Token
-from por.audit import audit_plain
-from por.build import build_plain
 from por.cli import cli
 from por.errors import InputError
 from por.ingest import DecimalsSpec, write_native_csv
 from por.ingest.balances import Balances
-from por.proof import prove_user, write_all_proofs
-from por.scale.build import build_partitioned
+from por.plain.audit import audit_plain
+from por.plain.build import build_plain
+from por.plain.partition_task import PartitionTask
+from por.plain.partitioned import build_partitioned
+from por.plain.prove import prove_user, write_all_proofs
 from por.scale.engine import EngineError, LocalEngine
 from por.scale.idhash import id_buckets, id_hashes
 from por.scale.inputs import input_files
-from por.scale.partition import PartitionTask
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
 

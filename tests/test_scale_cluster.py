@@ -8,9 +8,9 @@ from pathlib import Path
 import distributed
 import pytest
 
-from por.build import build_plain
 from por.errors import InputError
-from por.scale.build import build_partitioned
+from por.plain.build import build_plain
+from por.plain.partitioned import build_partitioned
 from por.scale.engine import DaskEngine, open_engine
 from por.synthetic import synthetic_balances
 from tests.test_scale_build import (

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from por.cli import cli
-from por.proof import prove_user
+from por.plain.prove import prove_user
 from por.snapshot_store import Snapshot
 
 WEIRD = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.text(max_size=8),
@@ -55,7 +55,7 @@ DELETE = object()
 
 @pytest.fixture(scope="module")
 def material(tmp_path_factory):
-    from por.build import build_plain
+    from por.plain.build import build_plain
     from por.synthetic import synthetic_balances
 
     tmp = tmp_path_factory.mktemp("robust")

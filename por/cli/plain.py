@@ -52,7 +52,7 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
     if input_path.is_dir() or scheduler:
         if mode == "private":
             raise InputError("private mode builds from one input file on this machine (no directory or --scheduler)")
-        from por.scale.build import build_partitioned
+        from por.plain.partitioned import build_partitioned
         from por.scale.engine import open_engine
 
         engine = open_engine(scheduler, workers)
@@ -66,7 +66,7 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
         if mode == "private":
             from por.private.build import build_private as build_in_memory
         else:
-            from por.build import build_plain as build_in_memory
+            from por.plain.build import build_plain as build_in_memory
         result = build_in_memory(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
                                  **kwargs)
     out = console()
@@ -131,7 +131,7 @@ def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
                     engine.close()
             console(stderr=True).print(f"{count} proofs written to {out_path}")
         return
-    from por.proof import prove_user, write_all_proofs
+    from por.plain.prove import prove_user, write_all_proofs
 
     if user_id:
         _emit(prove_user(snapshot, user_id), out_path)
@@ -231,7 +231,7 @@ def audit(input_path, root_path, secret_path, fmt, totals_path, as_json):
     else:
         if totals_path is not None:
             raise InputError("--totals is for private-mode roots; a plain root publishes its totals")
-        from por.audit import audit_plain
+        from por.plain.audit import audit_plain
 
         report = audit_plain(input_path, root_path, secret_path, fmt=fmt)
     if as_json:

@@ -81,7 +81,12 @@ def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_j
     """Compare verified reserves with the root's liabilities, per token. Exit 1 if any token is under-reserved
     or any reserve signature fails. Private roots: verifies the zero-knowledge solvency proofs (--proof)."""
     root = read_root(root_file)
-    report = solvency_report(root, load_reserves(reserves_file), proof_file=proof_file)
+    zero_knowledge = None
+    if proof_file is not None:
+        from por.private.solvency import proof_checker
+
+        zero_knowledge = proof_checker(proof_file, root)
+    report = solvency_report(root, load_reserves(reserves_file), zero_knowledge=zero_knowledge)
     if as_json:
         _emit_json(report.to_json())
         _finish(report.ok)

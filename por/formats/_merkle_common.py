@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from por.errors import InputError
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 SNIFF_LIMIT = 8 * 1024 * 1024  # bytes read when recognising a JSON proof; real user proofs are a few kB
 MAX_DIGITS = 60  # more significant digits than any real balance; longer strings are refused as malformed

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from por.errors import InputError
 from por.formats import _merkle_common as mc
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 
 def _looks_like(doc: object) -> bool:

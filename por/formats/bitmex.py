@@ -25,7 +25,8 @@ from pathlib import Path
 
 from por.errors import InputError
 from por.formats import _fulltree as ft
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 _HEADER = re.compile(r"^block_height:(\d+)\s*$")
 _NODE = re.compile(r"^[0-9a-fA-F]{64},-?\d+\s*$")

@@ -6,7 +6,7 @@ User file (``user_config.json``): ``{"Arrangement" (account index), "UniqueIdent
 exchange's ``cex_config.json`` (``CexAssetsInfo``: symbol, price and totals per asset index) and ``proof.csv``
 (batch table whose ``account_tree_roots`` hold each batch's before/after account-tree root).
 
-Hash H(x_1..x_n): the Poseidon permutation of por.poseidon (circomlib constants) in gnark's chaining: state[0] = 0;
+Hash H(x_1..x_n): the Poseidon permutation of por.formats._poseidon (circomlib constants) in gnark's chaining: state[0] = 0;
 while more than 12 inputs remain, state = permute([state[0], next 12 inputs]); then
 state = permute([state[0], rest]); the result is state[1]. Byte strings become field elements big-endian.
 
@@ -38,8 +38,9 @@ from typing import Any
 
 from por.errors import InputError
 from por.formats import _fulltree as ft
-from por.formats.base import Verdict, VerifyOptions
-from por.poseidon import P, permute
+from por.formats._poseidon import P, permute
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 DEPTH = 28
 CHUNK = 12

@@ -1,6 +1,6 @@
 """The native por proof format (``format`` = "por-proof"), plain and private mode, one proof per JSON file or per
 JSONL line; private proofs also as binary containers (or a bundle of them), recognised by their magic bytes.
-Hashing rules: docs/SPEC.md §Plain tree and §Private tree. Needs the published root.json (``--root``).
+Hashing rules: docs/SPEC.md §5 and §13.2. Needs the published root.json (``--root``).
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 from por.errors import InputError
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.plain.verify import PROOF_FORMAT, verify_plain
 from por.snapshot import read_root
-from por.verify import PROOF_FORMAT, verify_plain
+from por.verdict import Verdict
 
 # Magic bytes of por.private.container (a single binary private proof, and a bundle of them from prove --all).
 PRIVATE_MAGICS = (b"\x89PORPRV\n", b"\x89PORBDL\n")

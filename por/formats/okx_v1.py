@@ -18,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from por.formats import _merkle_common as mc
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 
 def _looks_like(doc: object) -> bool:

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from por.errors import InputError
 from por.formats import _merkle_common as mc
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 _TREE_LINE = re.compile(r"([0-9a-fA-F]{64}),([0-9]{1,3}),(\{.*\})")
 _MAX_FAILURES = 10  # individual node failures reported; the rest are counted

@@ -7,7 +7,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from por.formats.base import Verdict
+from por.verdict import Verdict
 
 
 def verdicts_json(verdicts: list[Verdict]) -> str:

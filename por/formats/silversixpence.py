@@ -27,7 +27,8 @@ from pathlib import Path
 
 from por.errors import InputError
 from por.formats import _fulltree as ft
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 _ROW = re.compile(r"^[0-9a-fA-F]{64},\d+,[0-9a-fA-F]{64},[0-9a-fA-F]{64}\s*$")
 Row = tuple[bytes, bytes, bytes]  # parent, left, right

@@ -33,7 +33,8 @@ from typing import Any
 
 from por.errors import InputError
 from por.formats import _fulltree as ft
-from por.formats.base import Verdict, VerifyOptions
+from por.formats.base import VerifyOptions
+from por.verdict import Verdict
 
 AUDIT_TAG = "SB PoL - Audit commitment hash"
 

@@ -1,6 +1,6 @@
 """Balances ingestion: exact, strict, vectorised parsing of exchange balance exports.
 
-Formats: native CSV, JSONL, Summa CSV and dapol CSV (see docs/SPEC.md (Part: inputs)). Amounts become exact uint64 base
+Formats: native CSV, JSONL, Summa CSV and dapol CSV (docs/SPEC.md §2). Amounts become exact uint64 base
 units without ever passing through a float; any bad value is one ``InputError`` naming file, row and field.
 """
 

@@ -1,6 +1,6 @@
 """Operator side, private mode: balances -> commitment sum tree -> published snapshot directory.
 
-Same directory layout and staging as plain mode (por.build): root.json (public; ``commitments`` per token instead
+Same directory layout and staging as plain mode (por.publish): root.json (public; ``commitments`` per token instead
 of totals), operator/ (0700: tree.json, users.arrow, the private-h*.npy levels, and later the cached node range
 proofs). Building makes commitments and hashes only; range proofs are made lazily by ``por prove``.
 """
@@ -12,10 +12,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from por import hashing as plain_hashing
 from por import layout
 from por.amounts import Token
-from por.build import (
+from por.errors import InputError
+from por.hashing import user_hash
+from por.kdf import BatchPRF, round_key
+from por.private import hashing, tree
+from por.publish import (
     BuildResult,
     check_totals,
     prepare,
@@ -24,10 +27,7 @@ from por.build import (
     staged_snapshot,
     write_user_index,
 )
-from por.errors import InputError
-from por.kdf import BatchPRF, round_key
-from por.private import hashing, tree
-from por.tree import UserColumn
+from por.user_ids import UserColumn
 
 POINT = hashing.POINT_BYTES
 
@@ -35,7 +35,7 @@ POINT = hashing.POINT_BYTES
 def user_hashes(prk: bytes, users: UserColumn) -> list[bytes]:
     """Salted id hash of every user (slot = input position), exactly as in plain mode."""
     salt_of = BatchPRF(prk, "leaf-salt")
-    return [plain_hashing.user_hash(users.get(i), salt_of(i)) for i in range(len(users))]
+    return [user_hash(users.get(i), salt_of(i)) for i in range(len(users))]
 
 
 def commitments_json(tokens: list[Token], encoded: bytes) -> dict[str, str]:

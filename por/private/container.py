@@ -1,4 +1,4 @@
-"""The private-mode user proof, version 2: a binary container (docs/SPEC.md (Part: private mode) §User proof).
+"""The private-mode user proof, version 2: a binary container (docs/SPEC.md §13.5.1).
 
 JSON with base64 cost a third more than the bytes it carried (50 kB at depth 20 × 10 tokens); points and range
 proofs are incompressible, so fixed-width binary is the floor (≈ 37 kB). Layout, all integers big-endian,

@@ -2,7 +2,7 @@
 Superseded by the version-2 binary container (por.private.container) and kept so that v1 proofs still verify.
 
 Points and range proofs are incompressible, and hex would double them; one base64 blob for the whole path keeps
-the file near 4/3 of the binary floor. Fields (docs/SPEC.md §Private proof):
+the file near 4/3 of the binary floor. Fields (docs/SPEC.md §13.5.2):
 
     format "por-proof", version 1, mode "private", hash "sha256", round, root (hex), depth, tokens, range_bits 64,
     user: {id, salt (hex, 32 bytes), balances {symbol: decimal}, blindings (base64, T × 32-byte big-endian)},

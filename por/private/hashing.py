@@ -1,4 +1,4 @@
-"""Private-mode hashing: every byte that goes into SHA-256 (docs/SPEC.md §Private tree).
+"""Private-mode hashing: every byte that goes into SHA-256 (docs/SPEC.md §13.2).
 
 Fixed-width fields only (u8/u16/u64 big-endian, 32-byte hashes, 48-byte compressed G1 points), a distinct
 NUL-terminated tag per hash kind, and variable-length labels length-prefixed:

@@ -17,14 +17,9 @@ from por.files import atomic_open
 from por.private import container, keys, rangeproofs
 from por.private.container import PrivateProof
 from por.private.envelope import b64, envelope
-from por.private.tree import StoredTree
+from por.private.tasks import prove_nodes
+from por.private.tree import StoredTree, stored_tree
 from por.snapshot_store import Snapshot
-
-
-def stored_tree(snapshot: Snapshot, *, with_secret: bool = True) -> StoredTree:
-    meta = snapshot.meta
-    return StoredTree(snapshot.operator, meta["depth"], meta["tokens"], meta["users"],
-                      snapshot.prk if with_secret else None)
 
 
 def _records(stored: StoredTree, cache: rangeproofs.ProofCache, slot: int) -> list[bytes]:
@@ -109,8 +104,6 @@ def prove_private_all(snapshot: Snapshot, out_path: Path, progress: Callable[[in
     if engine is None:
         prove_all_nodes(snapshot, progress=node_progress)
     else:
-        from por.scale.rangeproofs import prove_nodes
-
         prove_nodes(engine, snapshot.dir, snapshot.secret_path, rangeproofs.needed_nodes(stored.users, stored.depth),
                     progress=node_progress)
     cache = rangeproofs.ProofCache(snapshot.operator, stored.tokens)

@@ -45,7 +45,7 @@ def prove_node(node: Node, root: bytes) -> bytes:
 
 def parse_proof(data: bytes, backend: str) -> RangeProof:
     """Proof points are checked to be canonical non-identity curve points but not subgroup members: the batch
-    check is sound without it (docs/SPEC.md (Part: circuits) §5.1 Batch check), and it saves ~40 µs a point. Node commitments,
+    check is sound without it (docs/SPEC.md §12.5.1), and it saves ~40 µs a point. Node commitments,
     which are summed and hashed into the tree, are always fully checked by the caller."""
     return RangeProof.from_bytes(data, backend, subgroup_check=False)
 

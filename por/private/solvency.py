@@ -2,7 +2,7 @@
 
 For each token, a 64-bit range proof on R·G − C_root (a commitment to R − L with blinding −r_root; see
 circuits.solvency), with context "por/v1/private-solvency\\0" || root[32] || label(symbol), so it holds for one
-token of one published root only. File (docs/SPEC.md §Solvency proof): {"format": "por-solvency-proof",
+token of one published root only. File (docs/SPEC.md §13.8): {"format": "por-solvency-proof",
 "version": 1, "round", "root", "proofs": {symbol: {"reserves": decimal string, "proof": base64}}}.
 """
 
@@ -68,7 +68,7 @@ def reserve_totals(path: Path, tokens: list[Token]) -> dict[str, int]:
 
 def prove_solvency_file(snapshot: Snapshot, reserves: dict[str, int], out_path: Path) -> dict:
     """Write the per-token solvency proofs; InputError when a token's reserves do not cover its liabilities."""
-    from por.private.prove import stored_tree
+    from por.private.tree import stored_tree
 
     top = stored_tree(snapshot, with_secret=False).top()
     proofs = {}
@@ -102,6 +102,16 @@ def verify_solvency_file(root: dict, reserves_totals: dict[str, int], proof_file
         results.append(_verify_token(root, token, reserves_totals.get(token.symbol, 0), proofs.get(token.symbol),
                                      doc, proof_file, be))
     return results
+
+
+def proof_checker(proof_file: Path, root: dict, backend: str | None = None):
+    """The zero-knowledge check ``por.solvency.solvency_report`` runs on a private root: verified reserve totals in,
+    per token (solvent, detail) out."""
+
+    def check(reserves_totals: dict[str, int]) -> dict[str, tuple[bool, str]]:
+        return {r.token: (r.solvent, r.detail) for r in verify_solvency_file(root, reserves_totals, proof_file, backend)}
+
+    return check
 
 
 def _verify_token(root: dict, token: Token, reserves: int, entry: object, doc: dict, path: Path, be) -> TokenSolvency:

@@ -1,7 +1,7 @@
 """Opened totals: per token, the total liabilities and the root blinding, which open the published root commitment.
 
 Given to an auditor only (written 0600): with them anyone can check commit(total, blinding) == root commitment.
-File (docs/SPEC.md §Opened totals): {"format": "por-open-totals", "version": 1, "round", "root",
+File (docs/SPEC.md §13.7): {"format": "por-open-totals", "version": 1, "round", "root",
 "totals": {symbol: {"total": decimal string, "blinding": 64 hex chars}}}.
 """
 
@@ -24,7 +24,7 @@ TOTALS_VERSION = 1
 
 
 def opened_totals(snapshot: Snapshot) -> dict:
-    from por.private.prove import stored_tree
+    from por.private.tree import stored_tree
 
     top = stored_tree(snapshot, with_secret=False).top()
     return {"format": TOTALS_FORMAT, "version": TOTALS_VERSION, "round": snapshot.root["round"],

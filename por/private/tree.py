@@ -24,6 +24,7 @@ from circuits import pedersen
 from circuits.group import get_backend
 from circuits.scalars import ORDER
 from por.private import hashing, keys
+from por.snapshot_store import Snapshot
 
 POINT = hashing.POINT_BYTES
 SCALAR = 32
@@ -216,3 +217,9 @@ class StoredTree:
 
     def top(self) -> Node:
         return self.node(self.depth, 0)
+
+
+def stored_tree(snapshot: Snapshot, *, with_secret: bool = True) -> StoredTree:
+    meta = snapshot.meta
+    return StoredTree(snapshot.operator, meta["depth"], meta["tokens"], meta["users"],
+                      snapshot.prk if with_secret else None)

@@ -1,4 +1,4 @@
-"""User side, private mode: verify one proof against the published root.json (docs/SPEC.md §Private verification).
+"""User side, private mode: verify one proof against the published root.json (docs/SPEC.md §13.6).
 
 Both encodings — the version-2 binary container (por.private.container) and the version-1 JSON envelope — are
 reduced to the same checks. Nothing that can be recomputed is trusted. The leaf is rebuilt from the user's own id
@@ -17,15 +17,15 @@ from circuits.group import get_backend
 from circuits.rangeproof import verify_range_batch
 from circuits.scalars import ORDER
 from por.amounts import format_amount
+from por.claims import check_claims, parse_own_balances
 from por.errors import InputError
-from por.formats.base import Verdict
 from por.hashing import MAX_DEPTH, user_hash
 from por.private import container, hashing, rangeproofs
 from por.private.container import PrivateProof
 from por.private.envelope import PROOF_FORMAT, PROOF_VERSION, record_size, unb64
 from por.private.tree import POINT
 from por.snapshot import root_tokens
-from por.verify import check_claims, parse_own_balances
+from por.verdict import Verdict
 
 
 def _field(obj: dict, name: str, kind: type, source: str, prefix: str = ""):

@@ -1,4 +1,4 @@
-"""por's own reserves file, as CSV or as JSON (the same fields; docs/SPEC.md (Part: reserves)).
+"""por's own reserves file, as CSV or as JSON (the same fields; docs/SPEC.md §14.1).
 
 CSV header: token,chain,address,balance,block_height,message,signature,scheme.
 JSON: {"format": "por-reserves", "version": 1, "wallets": [{the same eight keys}]} with block_height an integer.

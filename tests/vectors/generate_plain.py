@@ -18,9 +18,9 @@ INPUT = "user_id,BTC,ETH\nalice,1.5,0.25\nbob,0.00000001,0\ncarol,42,1000.123456
 
 
 def generate(out: Path = HERE) -> None:
-    from por.build import build_plain
     from por.ingest import load_balances, parse_decimals
-    from por.proof import prove_user
+    from por.plain.build import build_plain
+    from por.plain.prove import prove_user
     from por.snapshot_store import Snapshot
 
     out.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
-"""Partitioned plain build: input files and tree partitions as tasks on an engine, joined by a small coordinator.
+"""Partitioned plain build (scale-out): input files and tree partitions as tasks on an engine, joined by a small coordinator.
 
-Phases (docs/SPEC.md (Part: scale-out)): scan (one task per input file: parse, validate, cache columns, bucket ids) →
+Phases (docs/SPEC.md §11.2): scan (one task per input file: parse, validate, cache columns, bucket ids) →
 duplicate check across files (one task per id bucket) → tree partitions (one task per partition) → join the
 partition roots and publish. The coordinator holds only per-file summaries, the per-block padding counts and the
-partition roots; the result is byte-identical to ``por.build.build_plain`` on the concatenated input.
+partition roots; the result is byte-identical to ``por.plain.build.build_plain`` on the concatenated input.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ from pathlib import Path
 
 from por import hashing, layout
 from por.amounts import MAX_BALANCE
-from por.build import (
-    BuildResult,
-    plain_root_document,
-    prepare,
-    publish,
-    staged_snapshot,
-)
 from por.errors import InputError
 from por.ingest import DecimalsSpec
 from por.ingest.load import MAX_USERS
 from por.kdf import round_key
+from por.plain.build import plain_root_document
+from por.plain.partition_task import InputSlice, build_partition_task, partition_tasks
+from por.plain.tree import TreeShape, join_partitions, partition_bits_for
+from por.publish import BuildResult, prepare, publish, staged_snapshot
 from por.scale.engine import Engine, ordered_failures
 from por.scale.inputs import (
     ID_FIELD,
@@ -35,8 +32,6 @@ from por.scale.inputs import (
     input_files,
     scan_file,
 )
-from por.scale.partition import InputSlice, build_partition_task, partition_tasks
-from por.tree import TreeShape, join_partitions, partition_bits_for
 
 WORK_DIR = ".work"
 USERS_LAYOUT = "per-partition"

@@ -1,4 +1,4 @@
-"""Plain-mode inclusion proofs: building them from a snapshot, one or all (JSON, docs/SPEC.md §Proof).
+"""Plain-mode inclusion proofs: building them from a snapshot, one or all (JSON, docs/SPEC.md §7).
 
 A proof carries the user's id, salt and balances, the leaf index (its bits say left/right at each height) and the
 sibling (hash, sums) at every height. Sibling sums are base-unit integers as decimal strings (exact in every JSON
@@ -20,8 +20,8 @@ from por.amounts import format_amount
 from por.files import atomic_open
 from por.ingest.write import decimal_strings
 from por.kdf import BatchPRF
+from por.plain.tree import level_offset, stored_tree
 from por.snapshot_store import Snapshot
-from por.tree import level_offset
 
 PROOF_FORMAT = "por-proof"
 PROOF_VERSION = 1
@@ -40,8 +40,9 @@ def _user_part(snapshot: Snapshot, user_id: str, slot: int, sums: list[int]) -> 
 
 def prove_user(snapshot: Snapshot, user_id: str) -> dict:
     slot = snapshot.slot_of(user_id)
-    _, sums = snapshot.tree.leaf(slot)
-    siblings = [{"hash": h.hex(), "sums": [str(s) for s in ss]} for h, ss in snapshot.tree.siblings(slot)]
+    tree = stored_tree(snapshot)
+    _, sums = tree.leaf(slot)
+    siblings = [{"hash": h.hex(), "sums": [str(s) for s in ss]} for h, ss in tree.siblings(slot)]
     return {**_header(snapshot), "user": _user_part(snapshot, user_id, slot, sums), "leaf_index": slot,
             "siblings": siblings}
 
@@ -72,7 +73,8 @@ def write_all_proofs(snapshot: Snapshot, out_path: Path, progress: Callable[[int
     Vectorised: each node's JSON fragment is rendered once, then proofs are assembled column-wise with Arrow string
     kernels, ``chunk`` users at a time. Byte-identical to ``json.dumps(prove_user(...), separators=(",", ":"))``.
     """
-    tree, shape = snapshot.tree, snapshot.shape
+    tree = stored_tree(snapshot)
+    shape = tree.shape
     header = json.dumps(_header(snapshot), separators=(",", ":"))[:-1] + ',"user":{"id":'
     part_cap = 1 << shape.part_depth
     top_fragments = _fragments(*tree.top)

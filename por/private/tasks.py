@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from por.private import rangeproofs
+from por.private.tree import stored_tree
 from por.scale.engine import Engine
+from por.snapshot_store import Snapshot
 
 BATCH_NODES = 16  # nodes per task: amortises opening the tree, keeps retries cheap
 WINDOW_BATCHES_PER_WORKER = 4
@@ -26,10 +29,6 @@ class NodeBatch:
 
 
 def prove_node_batch(batch: NodeBatch) -> list[bytes]:
-    from por.private import rangeproofs
-    from por.private.prove import stored_tree
-    from por.snapshot_store import Snapshot
-
     snapshot = Snapshot(batch.snapshot_dir, secret_path=batch.secret_path)
     stored = stored_tree(snapshot)
     root = bytes.fromhex(snapshot.root["root"])
@@ -39,9 +38,6 @@ def prove_node_batch(batch: NodeBatch) -> list[bytes]:
 def prove_nodes(engine: Engine, snapshot_dir: str | Path, secret_path: str | Path, nodes: list[tuple[int, int]], *,
                 batch_nodes: int = BATCH_NODES, progress: Callable[[int], None] | None = None) -> int:
     """Prove and cache the given nodes that have no cached proof yet; returns how many were proved."""
-    from por.private import rangeproofs
-    from por.snapshot_store import Snapshot
-
     snapshot = Snapshot(snapshot_dir, secret_path=secret_path)
     cache = rangeproofs.ProofCache(snapshot.operator, int(snapshot.meta["tokens"]))
     todo = cache.missing(nodes)

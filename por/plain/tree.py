@@ -9,17 +9,21 @@ The root does not depend on P: a one-process and a P-way build give identical by
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 
-from por import hashing, layout
+from por import layout
 from por.files import atomic_open
+from por.hashing import HASH_BYTES, TAG_USER, hash_rows
 from por.kdf import BatchPRF
+from por.plain.hashing import leaf_records, node_records
+from por.snapshot_store import Snapshot
+from por.user_ids import UserColumn
 
 
 def level_offset(capacity: int, height: int) -> int:
@@ -43,33 +47,6 @@ class TreeShape:
     @property
     def partitions(self) -> int:
         return 1 << self.partition_bits
-
-
-@dataclass
-class UserColumn:
-    """User ids as one UTF-8 buffer plus offsets: cheap to share with forked workers, no per-user objects."""
-
-    data: bytes
-    offsets: np.ndarray  # int64, N + 1
-
-    @classmethod
-    def from_arrow(cls, ids: pa.Array) -> UserColumn:
-        ids = ids.cast(pa.large_string()) if ids.type != pa.large_string() else ids
-        ids = pa.concat_arrays([ids])  # drop any slice offset
-        _, offsets, data = ids.buffers()
-        offs = np.frombuffer(offsets, dtype=np.int64, count=len(ids) + 1)
-        return cls(data.to_pybytes() if data is not None else b"", offs - offs[0])
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def slice(self, start: int, stop: int) -> UserColumn:
-        """Users [start, stop) as their own column."""
-        offsets = self.offsets[start : stop + 1]
-        return UserColumn(self.data[int(offsets[0]) : int(offsets[-1])], offsets - offsets[0])
-
-    def get(self, index: int) -> str:
-        return self.data[self.offsets[index] : self.offsets[index + 1]].decode("utf-8")
 
 
 def partition_blocks(shape: TreeShape, part: int) -> tuple[int, int]:
@@ -144,7 +121,7 @@ def _leaf_block(prk: bytes, first_slot: int, mask: np.ndarray, users: UserColumn
     salt_of = BatchPRF(prk, "leaf-salt")
     padding_user = BatchPRF(prk, "padding-user")
     data, offs = users.data, users.offsets[first_user : first_user + len(amounts) + 1].tolist()
-    tag_user, sha256 = hashing.TAG_USER, hashing.hashlib.sha256
+    tag_user, sha256 = TAG_USER, hashlib.sha256
     out = []
     append = out.append
     j = 0
@@ -154,10 +131,10 @@ def _leaf_block(prk: bytes, first_slot: int, mask: np.ndarray, users: UserColumn
             j += 1
         else:
             append(padding_user(slot))
-    user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(len(mask), hashing.HASH_BYTES)
+    user_hashes = np.frombuffer(b"".join(out), dtype=np.uint8).reshape(len(mask), HASH_BYTES)
     sums = np.zeros((len(mask), amounts.shape[1]), dtype=np.uint64)
     sums[mask] = amounts
-    return hashing.hash_rows(hashing.leaf_records(user_hashes, sums)), sums
+    return hash_rows(leaf_records(user_hashes, sums)), sums
 
 
 def _climb(hashes: np.ndarray, sums: np.ndarray, height: int, first: int, capacity: int,
@@ -170,7 +147,7 @@ def _climb(hashes: np.ndarray, sums: np.ndarray, height: int, first: int, capaci
         if len(hashes) == 1:
             return hashes, sums
         height += 1
-        hashes = hashing.hash_rows(hashing.node_records(height, hashes, sums))
+        hashes = hash_rows(node_records(height, hashes, sums))
         sums = sums[0::2] + sums[1::2]  # no overflow: every total < 2**64 is checked at input
         first >>= 1
 
@@ -178,7 +155,7 @@ def _climb(hashes: np.ndarray, sums: np.ndarray, height: int, first: int, capaci
 def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: int) -> tuple[np.ndarray, np.ndarray]:
     """All levels above the given ones, concatenated bottom-up with the leaves first (small trees: the top)."""
     cap, tokens = leaf_sums.shape
-    hashes = np.empty((2 * cap - 1, hashing.HASH_BYTES), dtype=np.uint8)
+    hashes = np.empty((2 * cap - 1, HASH_BYTES), dtype=np.uint8)
     sums = np.empty((2 * cap - 1, tokens), dtype=np.uint64)
     hashes[:cap], sums[:cap] = leaf_hashes, leaf_sums
     height = 0
@@ -186,7 +163,7 @@ def _reduce_levels(leaf_hashes: np.ndarray, leaf_sums: np.ndarray, base_height: 
         lo, mid = level_offset(cap, height), level_offset(cap, height + 1)
         hi = level_offset(cap, height + 2) if (cap >> (height + 1)) > 1 else mid + 1
         level_sums = sums[lo:mid]
-        hashes[mid:hi] = hashing.hash_rows(hashing.node_records(base_height + height + 1, hashes[lo:mid], level_sums))
+        hashes[mid:hi] = hash_rows(node_records(base_height + height + 1, hashes[lo:mid], level_sums))
         np.add(level_sums[0::2], level_sums[1::2], out=sums[mid:hi])
         height += 1
     return hashes, sums
@@ -210,7 +187,7 @@ def build_partition_rows(prk: bytes, shape: TreeShape, part: int, mask: np.ndarr
     cap = 1 << shape.part_depth
     block = min(cap, BLOCK_LEAVES)
     rows = 2 * cap - 1
-    with (LevelFile(out_dir / f"part-{part}.hashes.npy", rows, hashing.HASH_BYTES, np.uint8) as hashes_file,
+    with (LevelFile(out_dir / f"part-{part}.hashes.npy", rows, HASH_BYTES, np.uint8) as hashes_file,
           LevelFile(out_dir / f"part-{part}.sums.npy", rows, shape.tokens, np.uint64) as sums_file):
         files = (hashes_file, sums_file)
         tops_h, tops_s, first_user = [], [], 0
@@ -240,7 +217,7 @@ def build_partition(prk: bytes, shape: TreeShape, part: int, pad_counts: np.ndar
 
 def join_partitions(shape: TreeShape, roots: list[tuple[bytes, np.ndarray]], out_dir: Path) -> tuple[bytes, list[int]]:
     """Hash the top levels over the partition roots; return the top node's hash and the per-token totals."""
-    leaf_hashes = np.frombuffer(b"".join(r[0] for r in roots), dtype=np.uint8).reshape(len(roots), hashing.HASH_BYTES)
+    leaf_hashes = np.frombuffer(b"".join(r[0] for r in roots), dtype=np.uint8).reshape(len(roots), HASH_BYTES)
     leaf_sums = np.stack([r[1] for r in roots]).astype(np.uint64)
     hashes, sums = _reduce_levels(leaf_hashes, leaf_sums, shape.part_depth)
     save_array(out_dir / "top.hashes.npy", hashes)
@@ -308,3 +285,9 @@ class StoredTree:
         part, index = divmod(slot, 1 << self.shape.part_depth)
         hashes, sums = self.parts[part]
         return bytes(hashes[index]), [int(x) for x in sums[index]]
+
+
+def stored_tree(snapshot: Snapshot) -> StoredTree:
+    """The plain tree stored in a snapshot's operator/ directory (shape from its tree.json)."""
+    meta = snapshot.meta
+    return StoredTree(snapshot.operator, TreeShape(meta["depth"], meta["tokens"], meta["partition_bits"]))

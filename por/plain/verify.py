@@ -1,4 +1,4 @@
-"""User side, plain mode: verify one inclusion proof against the published root.json (docs/SPEC.md §Verification).
+"""User side, plain mode: verify one inclusion proof against the published root.json (docs/SPEC.md §8).
 
 Nothing in the proof is trusted that can be recomputed: the leaf comes from the user's own id (``user_id`` argument
 when given), salt and balances; every sibling sum must be a base-unit integer in [0, 2**64); every parent sum is
@@ -9,10 +9,12 @@ depth and totals, must equal the published one.
 from __future__ import annotations
 
 from por import hashing
-from por.amounts import MAX_BALANCE, AmountError, format_amount, parse_amount
+from por.amounts import MAX_BALANCE, AmountError, parse_amount
+from por.claims import check_claims, parse_own_balances
 from por.errors import InputError
-from por.formats.base import Verdict
+from por.plain import hashing as plain_hashing
 from por.snapshot import root_tokens
+from por.verdict import Verdict
 
 PROOF_FORMAT = "por-proof"
 SUPPORTED_VERSIONS = (1,)
@@ -79,7 +81,7 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
     if not shape_ok:
         return verdict
 
-    node = hashing.leaf_hash(hashing.user_hash(verdict.user, salt), balances)
+    node = plain_hashing.leaf_hash(hashing.user_hash(verdict.user, salt), balances)
     sums = balances
     bad_sibling = overflow = None
     for height, sibling in enumerate(siblings):
@@ -92,7 +94,7 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
             break
         left, right = (node, sib_hash) if not (index >> height) & 1 else (sib_hash, node)
         lsums, rsums = (sums, sib_sums) if not (index >> height) & 1 else (sib_sums, sums)
-        node = hashing.node_hash(height + 1, left, right, lsums, rsums)
+        node = plain_hashing.node_hash(height + 1, left, right, lsums, rsums)
         sums = [a + b for a, b in zip(lsums, rsums, strict=True)]
         if any(s >= MAX_BALANCE for s in sums):
             overflow = height + 1
@@ -106,7 +108,7 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
                          else f"the recomputed sum at height {overflow} reaches 2^64 base units (overflow)"):
         return verdict
     published = _published_totals(root, tokens)
-    recomputed_root = hashing.root_hash("plain", root["round"], depth, tokens, node, sums)
+    recomputed_root = plain_hashing.root_hash("plain", root["round"], depth, tokens, node, sums)
     verdict.check("root hash", recomputed_root.hex() == root["root"] and proof.get("root") == root["root"],
                   f"the root recomputed from your leaf and the siblings is {recomputed_root.hex()}; "
                   f"published: {root['root']}")
@@ -115,42 +117,6 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
                   "the recomputed totals equal the published totals" if not mismatched
                   else f"recomputed totals differ from the published ones for {', '.join(mismatched)}")
     return verdict
-
-
-def check_claims(verdict: Verdict, root: dict, expected_mode: str, user_id: str | None, *, mode: object,
-                 round_id: object, tokens: object, proof_user: str) -> bool:
-    """What a proof says about itself against the published root (mode, round, tokens, whose proof it is).
-
-    False when the mode differs and nothing else can be checked."""
-    if not verdict.check("mode", mode == root["mode"] == expected_mode,
-                         f"proof mode {mode!r}, published mode {root['mode']!r}"):
-        return False
-    verdict.check("round", round_id == root["round"],
-                  f"the proof's round is {round_id!r}; the published round is {root['round']!r}")
-    verdict.check("tokens", tokens == root["tokens"], "the proof's token list matches the published one")
-    verdict.check("user id", user_id is None or user_id == proof_user,
-                  f"the proof is for user {proof_user!r}" + (f"; you are {user_id!r}" if user_id else ""))
-    return True
-
-
-def parse_own_balances(verdict: Verdict, balances_json: dict, tokens: list, source: str) -> list[int] | None:
-    """The user's balances (base units, root token order); a failed check and None when one is not an amount."""
-    balances = []
-    for token in tokens:
-        text = balances_json.get(token.symbol)
-        if not isinstance(text, str):
-            raise InputError(f"missing balance for {token.symbol}", path=source, field=f"user.balances.{token.symbol}")
-        try:
-            balances.append(parse_amount(text, token.decimals))
-        except AmountError as exc:
-            verdict.check("own balances", False, f"{token.symbol}: {exc}")
-            return None
-    if set(balances_json) != {t.symbol for t in tokens}:
-        verdict.check("own balances", False, "the proof lists tokens that are not in the published token list")
-        return None
-    verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, balances, strict=True)}
-    verdict.check("own balances", True, "every balance is an exact amount in [0, 2^64) base units")
-    return balances
 
 
 def _published_totals(root: dict, tokens: list) -> dict[str, int | None]:

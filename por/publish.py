@@ -1,9 +1,9 @@
-"""Operator side, plain mode: balances -> Merkle sum tree -> published snapshot directory.
+"""The snapshot directory both modes publish: round ids, the staged publish, the user index, the master secret.
 
-Layout of the output directory (docs/SPEC.md §Snapshot directory):
+Layout (docs/SPEC.md §10):
     root.json              public snapshot (published)
-    operator/              operator-only state, mode 0700: tree.json (shape), users.arrow (user id -> slot),
-                           part-*.npy / top-*.npy (tree levels)
+    operator/              operator-only state, mode 0700: tree.json (shape, pinned to its root), users.arrow
+                           (user id -> slot), and each mode's stored tree
 The master secret lives at ``--secret`` (default ``DIR/master-secret.hex``), 0600, generated when absent.
 Everything is staged and moved into place only after the whole build succeeded (root.json last).
 """
@@ -21,14 +21,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.feather as feather
 
-from por import hashing, layout
-from por.amounts import MAX_BALANCE, Token, format_amount
+from por.amounts import MAX_BALANCE, Token
 from por.errors import InputError
 from por.files import staged_directory, write_json
-from por.kdf import round_key
 from por.secretfile import generate_secret, read_secret, write_secret
 from por.snapshot import ROOT_FORMAT, ROOT_VERSION
-from por.tree import UserColumn, build_tree
 
 OPERATOR_DIR = "operator"
 DEFAULT_SECRET_NAME = "master-secret.hex"
@@ -54,7 +51,7 @@ class BuildResult:
 
 
 def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, **fields) -> dict:
-    """The public snapshot, fields in a fixed order (docs/SPEC.md §root.json)."""
+    """The public snapshot, fields in a fixed order (docs/SPEC.md §6)."""
     return {
         "format": ROOT_FORMAT,
         "version": ROOT_VERSION,
@@ -108,31 +105,6 @@ def obtain_secret(path: Path) -> tuple[bytes, bool]:
     if path.exists():
         return read_secret(path), False
     return generate_secret(), True
-
-
-def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
-                secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
-                workers: int | None = None) -> BuildResult:
-    """Build the plain sum tree and publish ``out_dir`` atomically."""
-    check_totals(tokens, amounts)
-    round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
-    depth = layout.depth_for(len(user_ids), pad_to)
-    prk = round_key(secret, round_id)
-    users = UserColumn.from_arrow(user_ids)
-    with staged_snapshot(out_dir) as (stage, operator):
-        shape, top, totals = build_tree(prk, depth, users, amounts, operator, workers=workers)
-        write_user_index(operator, user_ids, layout.user_slots(prk, depth, len(users)))
-        meta = {"depth": depth, "tokens": amounts.shape[1], "partition_bits": shape.partition_bits,
-                "users": len(users), "round": round_id, "mode": "plain"}
-        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
-                           secret, created)
-    return BuildResult(document, out_dir, created)
-
-
-def plain_root_document(round_id: str, tokens: list[Token], depth: int, top: bytes, totals: list[int]) -> dict:
-    root = hashing.root_hash("plain", round_id, depth, tokens, top, totals)
-    return root_document("plain", round_id, tokens, depth, root,
-                         totals={t.symbol: format_amount(v, t.decimals) for t, v in zip(tokens, totals, strict=True)})
 
 
 def publish(stage: Path, meta: dict, document: dict, secret_path: Path, secret: bytes, created: bool) -> dict:

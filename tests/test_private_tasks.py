@@ -7,9 +7,9 @@ from pathlib import Path
 from por.private import rangeproofs
 from por.private.build import build_private
 from por.private.prove import prove_private_user
+from por.private.tasks import prove_nodes
 from por.private.verify import verify_private
 from por.scale.engine import LocalEngine
-from por.scale.rangeproofs import prove_nodes
 from por.snapshot import read_root
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
@@ -21,7 +21,7 @@ def test_engine_proved_nodes_are_cached_and_verify(tmp_path: Path) -> None:
     tokens, ids, amounts = synthetic_balances(5, seed=9)
     build_private(tokens[:2], ids, amounts[:, :2], tmp_path / "snap", secret_path=secret, round_id=ROUND, workers=1)
     snapshot = Snapshot(tmp_path / "snap", secret_path=secret)
-    nodes = rangeproofs.needed_nodes(5, snapshot.shape.depth)
+    nodes = rangeproofs.needed_nodes(5, snapshot.meta["depth"])
     assert prove_nodes(LocalEngine(2), tmp_path / "snap", secret, nodes, batch_nodes=3) == len(nodes)
     cache = rangeproofs.ProofCache(snapshot.operator, 2)
     assert cache.missing(nodes) == []

@@ -17,15 +17,15 @@ import pyarrow as pa
 import pyarrow.feather as feather
 
 from por import layout
-from por.scale.inputs import write_table
-from por.tree import (
+from por.plain.tree import (
     TreeShape,
-    UserColumn,
     build_partition_rows,
     partition_blocks,
     partition_mask,
     users_before_block,
 )
+from por.scale.inputs import write_table
+from por.user_ids import UserColumn
 
 
 @dataclass(frozen=True)
