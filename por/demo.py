@@ -48,19 +48,19 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     _step(console, "Operator", f"reads the balances export {export.name} ({users} users) and publishes a snapshot")
     started = time.perf_counter()
     balances = load_balances(export, decimals=DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}))
-    build_plain(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir, round_id=ROUND)
+    build_plain(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir, round_id=ROUND, force=True)
     console.print(f"Built the sum tree in {time.perf_counter() - started:.2f} s. Public snapshot (root.json):")
-    console.print_json((snapshot_dir / "root.json").read_text())
+    console.print_json((snapshot_dir / "public" / "root.json").read_text())
     operator_key = _sign(snapshot_dir, keys, "operator")
     log = out / "published-roots.jsonl"
-    entry = history.append(log, read_root(snapshot_dir / "root.json"))
+    entry = history.append(log, read_root(snapshot_dir / "public" / "root.json"))
     console.print(f"Signed it with the operator's BLS key and appended it to the public log as entry {entry['seq']}.")
     started = time.perf_counter()
     count = write_all_proofs(Snapshot(snapshot_dir), out / "proofs.jsonl")
     console.print(f"Wrote {count} inclusion proofs to proofs.jsonl in {time.perf_counter() - started:.2f} s.")
 
     _step(console, "Auditor", "rebuilds the tree from the export and the operator's secret, then co-signs")
-    report = audit_plain(export, snapshot_dir / "root.json", snapshot_dir / "master-secret.hex")
+    report = audit_plain(export, snapshot_dir / "public" / "root.json", snapshot_dir / "operator" / "master-secret.hex")
     table = Table("token", "published total", "recomputed", "match")
     for row in report.rows:
         table.add_row(row.symbol, row.published, row.recomputed, "yes" if row.ok else "NO")
@@ -70,7 +70,7 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     auditor_key = _sign(snapshot_dir, keys, "auditor")
 
     _step(console, "Auditor", "checks the operator's signed reserve wallets against the liabilities")
-    root = read_root(snapshot_dir / "root.json")
+    root = read_root(snapshot_dir / "public" / "root.json")
     reserves_file = out / "reserves.csv"
     write_reserves_csv(reserves_file, _demo_wallets(root))
     solvency = solvency_report(root, load_reserves(reserves_file))
@@ -107,7 +107,7 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     console.print()
     console.print("[bold green]Demo complete: every party saw the expected outcome.[/]" if ok
                   else "[bold red]Demo finished with unexpected outcomes.[/]")
-    console.print(f"Everything is in {out}/: try `por verify {proof_path} --root {snapshot_dir / 'root.json'} "
+    console.print(f"Everything is in {out}/: try `por verify {proof_path} --root {snapshot_dir / 'public' / 'root.json'} "
                   f"--user {alice} --signers {keys / 'operator.pub'} --signers {keys / 'auditor.pub'}`.")
     return ok
 
@@ -123,19 +123,19 @@ def _private_mode(console: Console, out: Path, balances, reserves_file: Path, us
     _step(console, "Operator", "publishes the same liabilities in private mode (capacity 2^20: the user count is hidden)")
     started = time.perf_counter()
     result = build_private(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir,
-                           secret_path=out / "snapshot" / "master-secret.hex", round_id=ROUND + "-private",
-                           pad_to=1 << 20)
+                           secret_path=out / "snapshot" / "operator" / "master-secret.hex", round_id=ROUND + "-private",
+                           pad_to=1 << 20, force=True)
     console.print(f"Built the commitment tree in {time.perf_counter() - started:.2f} s; root.json now shows per-token "
                   "Pedersen commitments and no totals:")
     console.print_json(json.dumps({k: result.root[k] for k in ("mode", "round", "root", "leaf_count", "commitments")}))
-    root = read_root(snapshot_dir / "root.json")
+    root = read_root(snapshot_dir / "public" / "root.json")
     started = time.perf_counter()
-    proof = prove_private_user_binary(Snapshot(snapshot_dir, secret_path=out / "snapshot" / "master-secret.hex"), user)
+    proof = prove_private_user_binary(Snapshot(snapshot_dir, secret_path=out / "snapshot" / "operator" / "master-secret.hex"), user)
     (out / "my-private-proof.bin").write_bytes(proof)
     console.print(f"Proved {user}'s path on demand in {time.perf_counter() - started:.1f} s: {len(proof) / 1000:.1f} kB, "
                   "with a range proof for every sibling subtree.")
     solvency_path = out / "private-solvency.json"
-    snapshot = Snapshot(snapshot_dir, secret_path=out / "snapshot" / "master-secret.hex")
+    snapshot = Snapshot(snapshot_dir, secret_path=out / "snapshot" / "operator" / "master-secret.hex")
     prove_solvency_file(snapshot, reserve_totals(reserves_file, snapshot.tokens), solvency_path)
 
     _step(console, "User", f"{user} verifies the private proof: no other balance, total or user count is revealed")
@@ -168,11 +168,11 @@ def _sign(snapshot_dir: Path, keys: Path, label: str) -> attest.PublicKey:
     secret_path = keys / label
     if not secret_path.exists():
         attest.write_keypair(secret_path, label)
-    root = read_root(snapshot_dir / "root.json")
+    root = read_root(snapshot_dir / "public" / "root.json")
     signed = attest.sign_root(root, attest.read_secret_key(secret_path), label)
     from por.files import write_json
 
-    write_json(snapshot_dir / "root.json", signed)
+    write_json(snapshot_dir / "public" / "root.json", signed)
     return attest.read_public_key(secret_path.with_name(secret_path.name + ".pub"))
 
 

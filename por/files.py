@@ -70,19 +70,24 @@ def _replace(source: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_directory(final: str | Path) -> Iterator[Path]:
-    """Yield a fresh staging directory; on success move its files into ``final``.
+def staged_directory(final: str | Path, *, last: str) -> Iterator[Path]:
+    """Yield an empty staging directory beside ``final``; on success install its entries into ``final``.
 
-    Files are renamed one by one (each rename is atomic) with the public snapshot ``root.json`` last, so a
-    reader never sees a root.json whose companion files are missing. On failure nothing in ``final`` changes.
+    A new ``final`` appears whole, by one rename. An existing one receives each top-level entry of the stage by its
+    own rename (a directory is swapped out, then removed), ``last`` after all the others, so a reader never sees
+    ``last`` before what goes with it. On failure or Ctrl-C the stage is removed: ``final`` is unchanged, or still
+    absent — nothing half-written is left behind.
     """
     final_dir = Path(final)
-    final_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=final_dir))
+    final_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{final_dir.name}.staging-", dir=final_dir.parent))
     try:
         yield stage
-        names = sorted(p.name for p in stage.iterdir())
-        names.sort(key=lambda n: n == "root.json")
+        if not final_dir.exists():
+            os.chmod(stage, 0o755)  # mkdtemp made it 0700; the snapshot directory itself is not secret
+            os.rename(stage, final_dir)
+            return
+        names = sorted((p.name for p in stage.iterdir()), key=lambda n: n == last)
         for name in names:
             _replace(stage / name, final_dir / name)
     finally:

@@ -1,17 +1,16 @@
 """The snapshot directory both modes publish: round ids, the staged publish, the user index, the master secret.
 
-Layout (docs/SPEC.md §10):
-    root.json              public snapshot (published)
-    operator/              operator-only state, mode 0700: tree.json (shape, pinned to its root), users.arrow
-                           (user id -> slot), and each mode's stored tree
-The master secret lives at ``--secret`` (default ``DIR/master-secret.hex``), 0600, generated when absent.
-Everything is staged and moved into place only after the whole build succeeded (root.json last).
+Layout (docs/SPEC.md §10): ``DIR/public/`` holds exactly what may be published (root.json); ``DIR/operator/``
+(mode 0700) holds what must never be: the master secret (default ``--secret`` location, 0600), tree.json (shape,
+pinned to its root), users.arrow (user id -> slot) and each mode's stored tree. Everything is staged beside DIR and
+installed only after the whole build succeeded, public/ last; an existing snapshot is replaced only when asked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,10 +24,9 @@ from por.amounts import MAX_BALANCE, Token
 from por.errors import InputError
 from por.files import staged_directory, write_json
 from por.secretfile import generate_secret, read_secret, write_secret
-from por.snapshot import ROOT_FORMAT, ROOT_VERSION
+from por.snapshot import OPERATOR_DIR, PUBLIC_DIR, ROOT_FILE, ROOT_FORMAT, ROOT_VERSION, SIGNATURE_FIELD
 
-OPERATOR_DIR = "operator"
-DEFAULT_SECRET_NAME = "master-secret.hex"
+SECRET_NAME = "master-secret.hex"
 MAX_ROUND_ID_BYTES = 128
 
 
@@ -47,7 +45,12 @@ def check_round_id(round_id: str) -> str:
 class BuildResult:
     root: dict
     out_dir: Path
+    secret_path: Path
     secret_created: bool
+
+    @property
+    def root_file(self) -> Path:
+        return self.out_dir / PUBLIC_DIR / ROOT_FILE
 
 
 def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, **fields) -> dict:
@@ -66,21 +69,69 @@ def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, roo
     }
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What every build starts from: the checked round id and the master secret (read, or new)."""
+
+    round_id: str
+    secret: bytes
+    secret_path: Path
+    secret_created: bool
+    secret_in_operator: bool  # the default location: the secret travels with operator/
+
+
+def default_secret_path(out_dir: Path) -> Path:
+    """``DIR/operator/master-secret.hex``, or the top-level file of a snapshot built before the split."""
+    legacy = Path(out_dir) / SECRET_NAME
+    current = Path(out_dir) / OPERATOR_DIR / SECRET_NAME
+    return legacy if legacy.exists() and not current.exists() else current
+
+
+def prepare(out_dir: Path, secret_path: Path | None, round_id: str | None, *, force: bool = False) -> Prepared:
+    """The common start of every build: round id, target directory (an existing snapshot is replaced only with
+    ``force``), master secret."""
+    round_id = check_round_id(round_id or default_round_id())
+    check_target(Path(out_dir), force)
+    path = Path(secret_path) if secret_path else default_secret_path(Path(out_dir))
+    secret, created = obtain_secret(path)
+    return Prepared(round_id, secret, path, created, path == Path(out_dir) / OPERATOR_DIR / SECRET_NAME)
+
+
+def check_target(out_dir: Path, force: bool) -> None:
+    """Refuse to write over a published snapshot unless ``force``, and into anything that is not a plain directory."""
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise InputError("is not a directory por can write a snapshot into", path=out_dir)
+    for name in (PUBLIC_DIR, OPERATOR_DIR):
+        if (out_dir / name).is_symlink():
+            raise InputError(f"{name}/ is a symbolic link; por writes snapshots only into real directories",
+                             path=out_dir)
+    published = [p for p in (out_dir / PUBLIC_DIR / ROOT_FILE, out_dir / ROOT_FILE) if p.exists()]
+    if published and not force:
+        raise InputError(f"already holds a published snapshot{_describe(published[0])}; pass --force to replace it, "
+                         "or choose another --out", path=out_dir)
+
+
+def _describe(root_file: Path) -> str:
+    try:
+        doc = json.loads(root_file.read_text(encoding="utf-8"))
+        signatures = doc.get(SIGNATURE_FIELD) or []
+        signed = f", signed {len(signatures)} time{'s' if len(signatures) != 1 else ''}" if signatures else ""
+        return f" (round {doc['round']!r}{signed})"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ""
+
+
 @contextlib.contextmanager
 def staged_snapshot(out_dir: Path) -> Iterator[tuple[Path, Path]]:
-    """(staging dir, its operator/ dir, mode 0700): published into ``out_dir`` only when the block succeeds."""
-    with staged_directory(out_dir) as stage:
+    """(staging dir, its operator/ dir, mode 0700): installed as ``out_dir`` only when the block succeeds, public/
+    last. A snapshot written before the public/operator split loses its top-level root.json once replaced."""
+    with staged_directory(out_dir, last=PUBLIC_DIR) as stage:
+        (stage / PUBLIC_DIR).mkdir()
         operator = stage / OPERATOR_DIR
         operator.mkdir(mode=0o700)
+        os.chmod(operator, 0o700)  # whatever the umask
         yield stage, operator
-    os.chmod(Path(out_dir) / OPERATOR_DIR, 0o700)  # the rename keeps the mode; this guards a pre-existing umask
-
-
-def prepare(out_dir: Path, secret_path: Path | None, round_id: str | None) -> tuple[str, Path, bytes, bool]:
-    """(checked round id, secret path, master secret, whether it is new) — the common start of every build."""
-    round_id = check_round_id(round_id or default_round_id())
-    secret_path = Path(secret_path) if secret_path else Path(out_dir) / DEFAULT_SECRET_NAME
-    return (round_id, secret_path, *obtain_secret(secret_path))
+    (Path(out_dir) / ROOT_FILE).unlink(missing_ok=True)
 
 
 def check_totals(tokens: list[Token], amounts: np.ndarray) -> None:
@@ -107,12 +158,14 @@ def obtain_secret(path: Path) -> tuple[bytes, bool]:
     return generate_secret(), True
 
 
-def publish(stage: Path, meta: dict, document: dict, secret_path: Path, secret: bytes, created: bool) -> dict:
+def publish(stage: Path, meta: dict, document: dict, prepared: Prepared) -> dict:
     """Last step of every build, inside the staging directory: operator/tree.json pinned to the root it belongs to
-    (so operator state left by an interrupted publish is refused, never used), a new master secret (only now that
-    the build succeeded), then root.json."""
+    (so operator state left by an interrupted publish is refused, never used), the master secret (a new one only
+    now that the build succeeded; one kept in operator/ travels with it), then public/root.json."""
     write_json(stage / OPERATOR_DIR / "tree.json", {**meta, "root": document["root"]})
-    if created:
-        write_secret(secret_path, secret)
-    write_json(stage / "root.json", document)
+    if prepared.secret_in_operator:
+        write_secret(stage / OPERATOR_DIR / SECRET_NAME, prepared.secret)
+    elif prepared.secret_created:
+        write_secret(prepared.secret_path, prepared.secret)
+    write_json(stage / PUBLIC_DIR / ROOT_FILE, document)
     return document

@@ -14,6 +14,9 @@ from typing import Any
 from por.amounts import MAX_DECIMALS, AmountError, Token, parse_amount, valid_symbol
 from por.errors import InputError
 
+PUBLIC_DIR = "public"
+OPERATOR_DIR = "operator"
+ROOT_FILE = "root.json"
 ROOT_FORMAT = "por-root"
 ROOT_VERSION = 1
 SIGNATURE_FIELD = "signatures"
@@ -39,8 +42,21 @@ def read_versioned_json(path: str | Path, what: str, fmt: str, version: int) -> 
     return doc
 
 
+def root_file_of(path: str | Path) -> Path:
+    """The root.json a path stands for: the file itself, or a snapshot directory's ``public/root.json`` (or the
+    ``root.json`` at the top of a snapshot built before the public/operator split)."""
+    target = Path(path)
+    if not target.is_dir():
+        return target
+    for candidate in (target / PUBLIC_DIR / ROOT_FILE, target / ROOT_FILE):
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"is a directory without {PUBLIC_DIR}/{ROOT_FILE}: not a snapshot directory", path=target)
+
+
 def read_root(path: str | Path) -> dict:
-    """Read and validate root.json; InputError (exit 2) names the missing or malformed field."""
+    """Read and validate root.json (or a snapshot directory's); InputError (exit 2) names the malformed field."""
+    path = root_file_of(path)
     root = read_json(path, "root file")
     require = _requirer(path, root)
     if root.get("format") != ROOT_FORMAT:

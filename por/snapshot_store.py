@@ -12,9 +12,9 @@ import pyarrow.feather as feather
 
 from por.errors import InputError
 from por.kdf import derive, round_key
-from por.publish import DEFAULT_SECRET_NAME, OPERATOR_DIR
+from por.publish import default_secret_path
 from por.secretfile import read_secret
-from por.snapshot import read_json, read_root, root_tokens
+from por.snapshot import OPERATOR_DIR, read_json, read_root, root_file_of, root_tokens
 
 
 class Snapshot:
@@ -22,9 +22,10 @@ class Snapshot:
 
     def __init__(self, directory: str | Path, *, secret_path: str | Path | None = None) -> None:
         self.dir = Path(directory)
-        if not (self.dir / "root.json").exists():
-            raise InputError("not a snapshot directory (no root.json); run `por build` first", path=self.dir)
-        self.root = read_root(self.dir / "root.json")
+        if not self.dir.is_dir():
+            raise InputError("is not a snapshot directory; run `por build` first", path=self.dir)
+        self.root_file = root_file_of(self.dir)
+        self.root = read_root(self.root_file)
         self.tokens = root_tokens(self.root)
         self.operator = self.dir / OPERATOR_DIR
         meta = read_json(self.operator / "tree.json", "tree description")
@@ -32,7 +33,7 @@ class Snapshot:
             raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
                              "build the snapshot again", path=self.operator)
         self.meta = meta
-        self.secret_path = Path(secret_path) if secret_path else self.dir / DEFAULT_SECRET_NAME
+        self.secret_path = Path(secret_path) if secret_path else default_secret_path(self.dir)
 
     @cached_property
     def prk(self) -> bytes:

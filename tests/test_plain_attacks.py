@@ -175,4 +175,4 @@ def test_library_build_refuses_totals_that_would_wrap(tmp_path: Path, secret_fil
     with pytest.raises(InputError, match="BTC"):
         build_plain(TOKENS, pa.array(["a", "b"]), amounts, tmp_path / "out", secret_path=secret_file, round_id="R",
                     workers=1)
-    assert not (tmp_path / "out" / "root.json").exists()
+    assert not (tmp_path / "out" / "public" / "root.json").exists()

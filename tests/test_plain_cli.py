@@ -29,9 +29,9 @@ def built(tmp_path: Path) -> Path:
 
 
 def test_build_writes_public_root_and_a_0600_secret_never_printed(built: Path) -> None:
-    secret = built / "master-secret.hex"
+    secret = built / "operator" / "master-secret.hex"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
-    assert json.loads((built / "root.json").read_text())["totals"] == {"BTC": "43.50000001", "ETH": "1000.373456789"}
+    assert json.loads((built / "public" / "root.json").read_text())["totals"] == {"BTC": "43.50000001", "ETH": "1000.373456789"}
     result = invoke("prove", built, "--user", "alice")
     assert secret.read_text().strip() not in result.output
 
@@ -39,15 +39,15 @@ def test_build_writes_public_root_and_a_0600_secret_never_printed(built: Path) -
 def test_prove_verify_roundtrip_exit_codes(built: Path, tmp_path: Path) -> None:
     proof = tmp_path / "alice.json"
     assert invoke("prove", built, "--user", "alice", "--out", proof).exit_code == 0
-    ok = invoke("verify", proof, "--root", built / "root.json", "--user", "alice", "--json")
+    ok = invoke("verify", proof, "--root", built / "public" / "root.json", "--user", "alice", "--json")
     assert ok.exit_code == 0 and json.loads(ok.output)[0]["valid"] is True
-    wrong_user = invoke("verify", proof, "--root", built / "root.json", "--user", "bob")
+    wrong_user = invoke("verify", proof, "--root", built / "public" / "root.json", "--user", "bob")
     assert wrong_user.exit_code == 1 and "alice" in wrong_user.output
 
 
 def test_prove_all_then_verify_the_jsonl(built: Path, tmp_path: Path) -> None:
     assert invoke("prove", built, "--all", "--out", tmp_path / "all.jsonl").exit_code == 0
-    result = invoke("verify", tmp_path / "all.jsonl", "--root", built / "root.json", "--json")
+    result = invoke("verify", tmp_path / "all.jsonl", "--root", built / "public" / "root.json", "--json")
     assert result.exit_code == 0 and len(json.loads(result.output)) == 3
 
 
@@ -55,7 +55,7 @@ def test_prove_all_then_verify_the_jsonl(built: Path, tmp_path: Path) -> None:
 def test_unreadable_proof_exits_2_with_one_sentence(built: Path, tmp_path: Path, content: str) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    result = invoke("verify", bad, "--root", built / "root.json", "--format", "por")
+    result = invoke("verify", bad, "--root", built / "public" / "root.json", "--format", "por")
     assert result.exit_code == 2 and "Traceback" not in result.output and str(bad) in result.output
 
 
@@ -64,7 +64,7 @@ def test_truncated_sibling_hash_is_unreadable_input(built: Path, tmp_path: Path)
     proof["siblings"][0]["hash"] = proof["siblings"][0]["hash"][:16]
     path = tmp_path / "p.json"
     path.write_text(json.dumps(proof))
-    result = invoke("verify", path, "--root", built / "root.json")
+    result = invoke("verify", path, "--root", built / "public" / "root.json")
     assert result.exit_code == 2 and "truncated" in result.output
 
 
@@ -88,7 +88,7 @@ def test_too_many_decimals_needs_rounding_up(tmp_path: Path) -> None:
     refused = invoke("build", data, "--out", tmp_path / "a")
     assert refused.exit_code == 2 and "--rounding up" in refused.output
     assert invoke("build", data, "--out", tmp_path / "b", "--rounding", "up").exit_code == 0
-    assert json.loads((tmp_path / "b" / "root.json").read_text())["totals"]["BTC"] == "0.12345679"
+    assert json.loads((tmp_path / "b" / "public" / "root.json").read_text())["totals"]["BTC"] == "0.12345679"
 
 
 def test_weak_or_exposed_secret_is_refused(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_weak_or_exposed_secret_is_refused(tmp_path: Path) -> None:
 
 def test_audit_passes_on_the_data_and_names_the_token_that_differs(built: Path, tmp_path: Path) -> None:
     data = tmp_path / "users.csv"
-    args = ["--root", built / "root.json", "--secret", built / "master-secret.hex"]
+    args = ["--root", built / "public" / "root.json", "--secret", built / "operator" / "master-secret.hex"]
     assert invoke("audit", data, *args).exit_code == 0
     altered = tmp_path / "altered.csv"
     altered.write_text(CSV.replace("alice,1.5", "alice,1.4"))
@@ -121,7 +121,7 @@ def test_audit_passes_on_the_data_and_names_the_token_that_differs(built: Path, 
 
 
 def test_inspect_pretty_prints_a_root(built: Path) -> None:
-    result = invoke("inspect", built / "root.json")
+    result = invoke("inspect", built / "public" / "root.json")
     assert result.exit_code == 0 and "por-root" in result.output
 
 
@@ -138,7 +138,7 @@ def test_demo_every_party_sees_the_expected_outcome(tmp_path: Path) -> None:
 def test_audit_of_an_export_missing_a_token_says_so(built: Path, tmp_path: Path) -> None:
     data = tmp_path / "btc-only.csv"
     data.write_text("user_id,BTC\nalice,1.5\nbob,0.00000001\ncarol,42\n")
-    result = invoke("audit", data, "--root", built / "root.json", "--secret", built / "master-secret.hex")
+    result = invoke("audit", data, "--root", built / "public" / "root.json", "--secret", built / "operator" / "master-secret.hex")
     assert result.exit_code == 2 and "differ from the published" in result.output
 
 
@@ -148,7 +148,7 @@ def test_audit_of_a_directory_of_partition_files(built: Path, tmp_path: Path) ->
     lines = CSV.splitlines()
     (parts / "a.csv").write_text("\n".join(lines[:3]) + "\n")
     (parts / "b.csv").write_text("\n".join([lines[0], *lines[3:]]) + "\n")
-    result = invoke("audit", parts, "--root", built / "root.json", "--secret", built / "master-secret.hex")
+    result = invoke("audit", parts, "--root", built / "public" / "root.json", "--secret", built / "operator" / "master-secret.hex")
     assert result.exit_code == 0, result.output
 
 
@@ -162,7 +162,7 @@ def test_operator_state_from_an_interrupted_publish_is_refused(built: Path, tmp_
     data = tmp_path / "users.csv"  # a rebuild for round R2 replaced operator/ but died before its root.json:
     other = tmp_path / "r2"        # the directory then holds R2's operator state beside R1's root.json
     assert invoke("build", data, "--out", other, "--decimals", "BTC=8", "--decimals", "ETH=9", "--round", "R2",
-                  "--secret", built / "master-secret.hex").exit_code == 0
+                  "--secret", built / "operator" / "master-secret.hex").exit_code == 0
     (built / "operator" / "tree.json").write_text((other / "operator" / "tree.json").read_text())
     result = invoke("prove", built, "--user", "alice")
     assert result.exit_code == 2 and "does not belong to this root.json" in result.output
@@ -173,8 +173,8 @@ def test_verify_checks_the_roots_signers(built: Path, tmp_path: Path) -> None:
     assert invoke("prove", built, "--user", "alice", "--out", proof).exit_code == 0
     for name in ("operator", "stranger"):
         assert invoke("keygen", "--out", tmp_path / name, "--label", name).exit_code == 0
-    assert invoke("sign", built / "root.json", "--key", tmp_path / "operator").exit_code == 0
-    base = ["verify", proof, "--root", built / "root.json", "--user", "alice"]
+    assert invoke("sign", built / "public" / "root.json", "--key", tmp_path / "operator").exit_code == 0
+    base = ["verify", proof, "--root", built / "public" / "root.json", "--user", "alice"]
     assert invoke(*base, "--signers", tmp_path / "operator.pub").exit_code == 0
     unsigned = invoke(*base, "--signers", tmp_path / "stranger.pub")
     assert unsigned.exit_code == 1 and "root signatures" in unsigned.output

@@ -92,7 +92,7 @@ def test_fresh_salts_every_round(tmp_path: Path, secret_file: Path) -> None:
 
 
 def test_snapshot_files_and_permissions(small_snapshot: Snapshot) -> None:
-    root = read_root(small_snapshot.dir / "root.json")
+    root = read_root(small_snapshot.root_file)
     assert root["mode"] == "plain" and root["hash"] == "sha256" and root["leaf_count"] == 512
     assert set(root["totals"]) == {"BTC", "ETH", "USDT", "SOL", "DOGE"}
     assert (small_snapshot.dir / "operator").stat().st_mode & 0o077 == 0

@@ -148,7 +148,7 @@ def test_opening_of_another_user_is_rejected(honest, tmp_path: Path) -> None:
     verdict = verify_private(renamed, snapshot.root, user_id="u3")
     assert not verdict.valid and "root hash" in [c.name for c in verdict.failures]
     (tmp_path / "p.json").write_text(json.dumps(renamed))
-    result = CliRunner().invoke(cli, ["verify", str(tmp_path / "p.json"), "--root", str(snapshot.dir / "root.json"),
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path / "p.json"), "--root", str(snapshot.root_file),
                                       "--user", "u3"])
     assert result.exit_code == 1
 
@@ -160,7 +160,7 @@ def test_master_secret_under_128_bits_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WeakSecretError):
         build_private(TOKENS, pa.array(["a"], pa.large_string()), np.array([[1]], dtype=np.uint64),
                       tmp_path / "snap", secret_path=weak, round_id="R1")
-    assert not (tmp_path / "snap" / "root.json").exists()
+    assert not (tmp_path / "snap" / "public" / "root.json").exists()
 
 
 def test_blindings_and_commitments_differ_across_rounds(tmp_path: Path, secret_file: Path) -> None:

@@ -53,7 +53,7 @@ def binary(snapshot: Snapshot) -> bytes:
 
 
 def _verify_cli(proof: Path, snapshot: Snapshot, *extra: str):
-    return CliRunner().invoke(cli, ["verify", str(proof), "--root", str(snapshot.dir / "root.json"), *extra])
+    return CliRunner().invoke(cli, ["verify", str(proof), "--root", str(snapshot.root_file), *extra])
 
 
 def test_binary_proof_round_trips_and_verifies_with_both_backends(snapshot: Snapshot, binary: bytes) -> None:

@@ -112,14 +112,14 @@ def test_cli_build_prove_verify_audit_solvency(tmp_path: Path, secret_file: Path
     result = runner.invoke(cli, ["prove", str(snap), "--user", "bob", "--secret", str(secret_file),
                                  "--out", str(tmp_path / "bob.json")])
     assert result.exit_code == 0, result.output
-    verify = ["verify", str(tmp_path / "bob.json"), "--root", str(snap / "root.json"), "--user", "bob"]
+    verify = ["verify", str(tmp_path / "bob.json"), "--root", str(snap / "public" / "root.json"), "--user", "bob"]
     assert runner.invoke(cli, verify).exit_code == 0
     assert runner.invoke(cli, [*verify[:-1], "alice"]).exit_code == 1
-    audit = runner.invoke(cli, ["audit", str(data), "--root", str(snap / "root.json"), "--secret", str(secret_file)])
+    audit = runner.invoke(cli, ["audit", str(data), "--root", str(snap / "public" / "root.json"), "--secret", str(secret_file)])
     assert audit.exit_code == 0, audit.output
     tampered = tmp_path / "tampered.csv"
     tampered.write_text("user_id,BTC,ETH\nalice,1.5,0\nbob,0.24,2\ncarol,0,0.000001\n")
-    assert runner.invoke(cli, ["audit", str(tampered), "--root", str(snap / "root.json"),
+    assert runner.invoke(cli, ["audit", str(tampered), "--root", str(snap / "public" / "root.json"),
                                "--secret", str(secret_file)]).exit_code == 1
     reserves = tmp_path / "reserves.json"
     reserves.write_text('{"BTC": "2", "ETH": "2.5"}')

@@ -26,6 +26,6 @@ def test_engine_proved_nodes_are_cached_and_verify(tmp_path: Path) -> None:
     cache = rangeproofs.ProofCache(snapshot.operator, 2)
     assert cache.missing(nodes) == []
     assert prove_nodes(LocalEngine(2), tmp_path / "snap", secret, nodes) == 0  # made once, never again
-    root = read_root(tmp_path / "snap" / "root.json")
+    root = read_root(tmp_path / "snap" / "public" / "root.json")
     for index in (0, 4):
         assert verify_private(prove_private_user(snapshot, ids[index].as_py()), root).valid

@@ -53,7 +53,7 @@ def decimals_of(tokens: list[Token]) -> DecimalsSpec:
 
 def assert_same_snapshot(expected: Path, actual: Path, secret: Path, ids: pa.Array) -> None:
     """Same root.json bytes, same single proofs and the same bytes for every user's proof."""
-    assert (actual / "root.json").read_bytes() == (expected / "root.json").read_bytes()
+    assert (actual / "public" / "root.json").read_bytes() == (expected / "public" / "root.json").read_bytes()
     one, two = Snapshot(expected, secret_path=secret), Snapshot(actual, secret_path=secret)
     for index in (0, len(ids) // 2, len(ids) - 1):
         user = ids[index].as_py()
@@ -81,7 +81,7 @@ def test_padded_build_with_blocks_spanning_partitions_matches(tmp_path: Path) ->
     build_plain(tokens, ids, amounts, tmp_path / "one", secret_path=secret, round_id=ROUND, pad_to=1 << 17, workers=1)
     build_partitioned(tmp_path / "in", tmp_path / "many", engine=LocalEngine(2), decimals=decimals_of(tokens),
                       secret_path=secret, round_id=ROUND, pad_to=1 << 17, partition_bits_override=4)
-    assert (tmp_path / "many" / "root.json").read_bytes() == (tmp_path / "one" / "root.json").read_bytes()
+    assert (tmp_path / "many" / "public" / "root.json").read_bytes() == (tmp_path / "one" / "public" / "root.json").read_bytes()
     snapshot = Snapshot(tmp_path / "many", secret_path=secret)
     assert prove_user(snapshot, ids[899].as_py()) == prove_user(Snapshot(tmp_path / "one", secret_path=secret),
                                                                  ids[899].as_py())
@@ -93,7 +93,7 @@ def test_audit_of_a_partitioned_snapshot_passes_with_the_concatenated_export(tmp
     write_native_csv(tmp_path / "all.csv", Balances(tokens, ids, amounts, ""))
     build_partitioned(tmp_path / "in", tmp_path / "snap", engine=LocalEngine(1), decimals=decimals_of(tokens),
                       secret_path=secret, round_id=ROUND, partition_bits_override=2)
-    report = audit_plain(tmp_path / "all.csv", tmp_path / "snap" / "root.json", secret, workers=1)
+    report = audit_plain(tmp_path / "all.csv", tmp_path / "snap" / "public" / "root.json", secret, workers=1)
     assert report.ok
 
 
@@ -105,7 +105,7 @@ def test_cli_builds_a_directory_and_proves_from_it(tmp_path: Path) -> None:
             "--workers", "2", *[f"--decimals={t.symbol}={t.decimals}" for t in tokens]]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "cli" / "root.json").read_bytes() == (tmp_path / "one" / "root.json").read_bytes()
+    assert (tmp_path / "cli" / "public" / "root.json").read_bytes() == (tmp_path / "one" / "public" / "root.json").read_bytes()
     proved = CliRunner().invoke(cli, ["prove", str(tmp_path / "cli"), "--user", ids[123].as_py(), "--secret", str(secret)])
     assert proved.exit_code == 0 and f'"leaf_index": {Snapshot(tmp_path / "one", secret_path=secret).slot_of(ids[123].as_py())}' in proved.output
 
@@ -123,8 +123,8 @@ def test_duplicate_id_across_files_names_both_files_and_rows(tmp_path: Path) -> 
     message = str(error.value)
     assert "b.csv, row 17, field 'user_id': duplicate user id" in message  # 16th user of b.csv, header = row 1
     assert f"first seen in {tmp_path / 'in' / 'a.csv'} row 5" in message
-    assert not (tmp_path / "out" / "root.json").exists()
-    assert [p.name for p in (tmp_path / "out").iterdir()] == []  # nothing half-written
+    assert not (tmp_path / "out").exists()  # nothing half-written, not even the directory
+    assert not list(tmp_path.glob(".out.staging-*"))
 
 
 def test_cli_exits_2_with_one_sentence_on_a_duplicate_across_files(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_cli_exits_2_with_one_sentence_on_a_duplicate_across_files(tmp_path: Pat
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "2"])
     assert result.exit_code == 2
     assert "2.csv, row 3, field 'user_id': duplicate user id 'alice'" in result.output
-    assert "Traceback" not in result.output and not (tmp_path / "out" / "root.json").exists()
+    assert "Traceback" not in result.output and not (tmp_path / "out" / "public" / "root.json").exists()
 
 
 def test_bad_amount_in_one_partition_file_names_that_file_and_row(tmp_path: Path) -> None:

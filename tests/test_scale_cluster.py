@@ -94,7 +94,7 @@ def test_private_prove_all_on_the_cluster_writes_verifiable_proofs(cluster, tmp_
     made = runner.invoke(cli, ["prove", str(tmp_path / "snap"), "--all", "--out", str(tmp_path / "all.bundle"),
                                "--secret", str(secret), "--scheduler", cluster.scheduler_address])
     assert made.exit_code == 0, made.output
-    checked = runner.invoke(cli, ["verify", str(tmp_path / "all.bundle"), "--root", str(tmp_path / "snap" / "root.json"),
+    checked = runner.invoke(cli, ["verify", str(tmp_path / "all.bundle"), "--root", str(tmp_path / "snap" / "public" / "root.json"),
                                   "--json"])
     assert checked.exit_code == 0, checked.output
     assert len(json.loads(checked.output)) == 5

@@ -32,7 +32,7 @@ def test_private_solvency_with_signed_reserves_passes_and_overclaimed_reserves_f
     made = runner.invoke(cli, ["prove-solvency", str(snap), "--reserves", str(EXAMPLE), "--out", str(proof),
                                "--secret", str(secret_file)])
     assert made.exit_code == 0, made.output
-    check = ["solvency", str(snap / "root.json"), "--reserves", str(EXAMPLE), "--proof", str(proof), "--json"]
+    check = ["solvency", str(snap / "public" / "root.json"), "--reserves", str(EXAMPLE), "--proof", str(proof), "--json"]
     result = runner.invoke(cli, check)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -52,5 +52,5 @@ def test_private_solvency_with_signed_reserves_passes_and_overclaimed_reserves_f
 
 def test_private_solvency_without_proofs_is_a_usage_error(tmp_path: Path, secret_file: Path) -> None:
     snap = private_snapshot(tmp_path, secret_file)
-    result = CliRunner().invoke(cli, ["solvency", str(snap / "root.json"), "--reserves", str(EXAMPLE)])
+    result = CliRunner().invoke(cli, ["solvency", str(snap / "public" / "root.json"), "--reserves", str(EXAMPLE)])
     assert result.exit_code == 2 and "--proof" in result.output

@@ -65,7 +65,7 @@ def material(tmp_path_factory):
     tokens, ids, amounts = synthetic_balances(20, seed=3)
     build_plain(tokens[:2], ids, amounts[:, :2], tmp / "snap", secret_path=secret, round_id="R", workers=1)
     proof = prove_user(Snapshot(tmp / "snap", secret_path=secret), ids[3].as_py())
-    return tmp, proof, json.loads((tmp / "snap" / "root.json").read_text())
+    return tmp, proof, json.loads((tmp / "snap" / "public" / "root.json").read_text())
 
 
 def run(tmp: Path, proof, root) -> int:

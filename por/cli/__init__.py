@@ -15,6 +15,8 @@ import click
 from por import __version__
 from por.errors import EXIT_BAD_INPUT, PorError
 
+INTERRUPTED = "interrupted: nothing was written or published."
+
 
 class PorGroup(click.Group):
     """Maps expected failures (PorError) to one sentence on stderr and their exit code, inside click itself,
@@ -26,6 +28,9 @@ class PorGroup(click.Group):
         except PorError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=PorGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted.", err=True)
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -54,6 +59,6 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; nothing was published.", err=True)
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -28,7 +28,8 @@ def progress_bar() -> Progress:
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Snapshot directory to publish (root.json + operator/).")
+              help="Snapshot directory: DIR/public/ holds what may be published (root.json); DIR/operator/ "
+                   "(mode 0700) holds the master secret and the operator's state and must never be published.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]), help="Input format (default: detected).")
 @click.option("--decimals", "decimals", multiple=True, help="N for every token, or SYM=N (repeatable). Default 8.")
 @click.option("--rounding", type=click.Choice(["exact", "up"]), default="exact", show_default=True,
@@ -37,18 +38,19 @@ def progress_bar() -> Progress:
 @click.option("--pad-to", type=click.IntRange(min=0), default=0, help="Pad to this capacity (hides the user count).")
 @click.option("--capacity", type=click.IntRange(min=0), default=0, help="Alias of --pad-to.")
 @click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Master secret file (default DIR/master-secret.hex; generated, mode 0600, when absent).")
+              help="Master secret file (default DIR/operator/master-secret.hex; generated, mode 0600, when absent).")
+@click.option("--force", is_flag=True, help="Replace the snapshot already in DIR (its signatures are lost).")
 @click.option("--mode", type=click.Choice(["plain", "private"]), default="plain", show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--scheduler", help="Run the build on a Dask cluster (tcp://HOST:PORT); paths must be shared.")
 @click.option("--json", "as_json", is_flag=True, help="Print root.json instead of a summary.")
-def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, mode, workers,
+def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, force, mode, workers,
           scheduler, as_json):
     """Build the Merkle sum tree from a balances export (a file or a directory of partition files) and publish it."""
     from por.ingest import load_balances, parse_decimals
 
     spec = parse_decimals(list(decimals))
-    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity))
+    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), force=force)
     if input_path.is_dir() or scheduler:
         if mode == "private":
             raise InputError("private mode builds from one input file on this machine (no directory or --scheduler)")
@@ -74,11 +76,12 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
         click.echo(json.dumps(result.root, indent=2))
         return
     if result.secret_created:
-        out.print(f"New master secret written to {secret_path or out_dir / 'master-secret.hex'} (mode 0600). Keep it safe.")
+        out.print(f"New master secret written to {result.secret_path} (mode 0600). Keep it safe.")
     root = result.root
     users = json.loads((out_dir / "operator" / "tree.json").read_text())["users"]
-    out.print(f"Published {out_dir / 'root.json'}: {mode} mode, round {root['round']}, {users} users "
+    out.print(f"Published {result.root_file}: {mode} mode, round {root['round']}, {users} users "
               f"in {root['leaf_count']} leaves.")
+    out.print(f"Publish {out_dir / 'public'}/ only; {out_dir / 'operator'}/ holds the secret and the operator's state.")
     out.print(f"root: {root['root']}")
     for symbol, total in root.get("totals", {}).items():
         out.print(f"  {symbol}: {total}")

@@ -18,8 +18,7 @@ from por.errors import InputError
 from por.ingest import DecimalsSpec, load_balances
 from por.plain.build import build_plain
 from por.plain.tree import stored_tree
-from por.publish import OPERATOR_DIR
-from por.snapshot import read_root, root_tokens
+from por.snapshot import OPERATOR_DIR, read_root, root_file_of, root_tokens
 from por.snapshot_store import Snapshot
 
 
@@ -41,7 +40,7 @@ def audit_plain(input_path: Path, root_path: Path, secret_path: Path, *, fmt: st
         if bad:
             report.first_mismatch = f"total of {bad[0]} differs"
         elif not report.ok:
-            report.first_mismatch = _first_leaf_mismatch(root_path.parent, Path(tmp)) or "root hash differs"
+            report.first_mismatch = _first_leaf_mismatch(_snapshot_dir_of(root_path), Path(tmp)) or "root hash differs"
     return report
 
 
@@ -98,3 +97,9 @@ def _first_leaf_mismatch(published_dir: Path, rebuilt_dir: Path) -> str | None:
             who = f"user {mine.users.column('user_id')[int(hit[0])].as_py()!r}" if len(hit) else "a padding leaf"
             return f"leaf {bad_slot} differs ({who})"
     return None
+
+
+def _snapshot_dir_of(root_path: Path) -> Path:
+    """The snapshot directory a root.json sits in (``DIR/public/root.json``, or ``DIR/root.json`` before the split)."""
+    root_file = root_file_of(root_path)
+    return root_file.parent.parent if root_file.parent.name == "public" else root_file.parent

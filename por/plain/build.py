@@ -30,21 +30,21 @@ from por.user_ids import UserColumn
 
 def build_plain(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
                 secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
-                workers: int | None = None) -> BuildResult:
+                workers: int | None = None, force: bool = False) -> BuildResult:
     """Build the plain sum tree and publish ``out_dir`` atomically."""
     check_totals(tokens, amounts)
-    round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
+    prepared = prepare(out_dir, secret_path, round_id, force=force)
     depth = layout.depth_for(len(user_ids), pad_to)
-    prk = round_key(secret, round_id)
+    round_id = prepared.round_id
+    prk = round_key(prepared.secret, round_id)
     users = UserColumn.from_arrow(user_ids)
     with staged_snapshot(out_dir) as (stage, operator):
         shape, top, totals = build_tree(prk, depth, users, amounts, operator, workers=workers)
         write_user_index(operator, user_ids, layout.user_slots(prk, depth, len(users)))
         meta = {"depth": depth, "tokens": amounts.shape[1], "partition_bits": shape.partition_bits,
                 "users": len(users), "round": round_id, "mode": "plain"}
-        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
-                           secret, created)
-    return BuildResult(document, out_dir, created)
+        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), prepared)
+    return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)
 
 
 def plain_root_document(round_id: str, tokens: list[Token], depth: int, top: bytes, totals: list[int]) -> dict:

@@ -86,13 +86,14 @@ def _check_duplicates(engine: Engine, summaries: list[FileSummary]) -> None:
 def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: Engine, fmt: str | None = None,
                       decimals: DecimalsSpec | None = None, round_up: bool = False,
                       secret_path: str | Path | None = None, round_id: str | None = None, pad_to: int = 0,
-                      partition_bits_override: int | None = None) -> BuildResult:
+                      partition_bits_override: int | None = None, force: bool = False) -> BuildResult:
     """Build the plain tree of a file or a directory of partition files on ``engine``; publish ``out_dir`` atomically.
 
     Every worker must see ``out_dir`` and the input at the same paths (a shared file system on a real cluster).
     """
     input_path, out_dir = Path(input_path).absolute(), Path(out_dir).absolute()
-    round_id, secret_path, secret, created = prepare(out_dir, secret_path, round_id)
+    prepared = prepare(out_dir, secret_path, round_id, force=force)
+    round_id = prepared.round_id
     files = input_files(input_path)
     with staged_snapshot(out_dir) as (stage, operator):
         work = stage / WORK_DIR
@@ -106,7 +107,7 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
             _check_duplicates(engine, scans)
             tokens, users = scans[0].tokens, sum(s.rows for s in scans)
             depth = layout.depth_for(users, pad_to)
-            prk = round_key(secret, round_id)
+            prk = round_key(prepared.secret, prepared.round_id)
             shape = TreeShape(depth, len(tokens), partition_bits_override if partition_bits_override is not None
                               else partition_bits(depth, len(tokens), engine.workers))
             starts = [sum(s.rows for s in scans[:i]) for i in range(len(scans))]
@@ -124,6 +125,5 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
             leftover.unlink()
         meta = {"depth": depth, "tokens": len(tokens), "partition_bits": shape.partition_bits, "users": users,
                 "round": round_id, "mode": "plain", "users_layout": USERS_LAYOUT}
-        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), secret_path,
-                           secret, created)
-    return BuildResult(document, out_dir, created)
+        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), prepared)
+    return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)

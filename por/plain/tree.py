@@ -10,7 +10,6 @@ The root does not depend on P: a one-process and a P-way build give identical by
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from por.files import atomic_open
 from por.hashing import HASH_BYTES, TAG_USER, hash_rows
 from por.kdf import BatchPRF
 from por.plain.hashing import leaf_records, node_records
+from por.scale.engine import fork_pool
 from por.snapshot_store import Snapshot
 from por.user_ids import UserColumn
 
@@ -251,7 +251,7 @@ def build_tree(prk: bytes, depth: int, users: UserColumn, amounts: np.ndarray, o
         global _FORK_ARGS
         _FORK_ARGS = (prk, shape, pad_counts, users, amounts, out_dir)
         try:
-            with multiprocessing.get_context("fork").Pool(min(workers, shape.partitions)) as pool:
+            with fork_pool(min(workers, shape.partitions)) as pool:
                 roots = pool.map(_fork_worker, range(shape.partitions))
         finally:
             _FORK_ARGS = None

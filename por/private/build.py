@@ -44,14 +44,15 @@ def commitments_json(tokens: list[Token], encoded: bytes) -> dict[str, str]:
 
 def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
                   secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
-                  workers: int | None = None) -> BuildResult:
+                  workers: int | None = None, force: bool = False) -> BuildResult:
     """Build the private tree and publish ``out_dir`` atomically (root.json last)."""
     if len(user_ids) == 0 or amounts.shape[0] != len(user_ids):
         raise InputError("a private snapshot needs at least one user and one balance row per user")
     check_totals(tokens, amounts)
-    round_id, secret_path, secret, created = prepare(Path(out_dir), secret_path, round_id)
+    prepared = prepare(Path(out_dir), secret_path, round_id, force=force)
     depth = layout.depth_for(len(user_ids), pad_to)
-    prk = round_key(secret, round_id)
+    round_id = prepared.round_id
+    prk = round_key(prepared.secret, round_id)
     users = UserColumn.from_arrow(user_ids)
     with staged_snapshot(out_dir) as (stage, operator):
         top, top_commitments, _, _ = tree.build_tree(prk, depth, user_hashes(prk, users),
@@ -62,6 +63,5 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
         document = publish(stage, {"depth": depth, "tokens": len(tokens), "partition_bits": 0, "users": len(users),
                                    "round": round_id, "mode": "private"},
                            root_document("private", round_id, tokens, depth, root,
-                                         commitments=commitments_json(tokens, top_commitments)),
-                           secret_path, secret, created)
-    return BuildResult(document, Path(out_dir), created)
+                                         commitments=commitments_json(tokens, top_commitments)), prepared)
+    return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)

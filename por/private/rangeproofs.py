@@ -14,7 +14,6 @@ Writers take an exclusive ``fcntl`` lock, so concurrent ``por prove`` runs never
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
 import os
 import struct
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from circuits.rangeproof import RangeProof, padded_count, prove_range
 from por.private.tree import Node, StoredTree, level_size
+from por.scale.engine import fork_pool
 
 TAG_CONTEXT = b"por/v1/private-node-range\x00"
 RANGE_BITS = 64
@@ -139,7 +139,7 @@ def ensure_proofs(stored: StoredTree, cache: ProofCache, root: bytes, nodes: lis
     _FORK_ARGS = (stored, root)
     batch: list[tuple[int, int, bytes]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fork_pool(workers) as pool:
             for record in pool.imap_unordered(_fork_prove, todo, chunksize=4):
                 batch.append(record)
                 if progress:

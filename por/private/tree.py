@@ -12,7 +12,6 @@ uint8 (compressed points), ``.sums.npy`` (n_h, T) uint64, ``.blindings.npy`` (n_
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +23,7 @@ from circuits import pedersen
 from circuits.group import get_backend
 from circuits.scalars import ORDER
 from por.private import hashing, keys
+from por.scale.engine import fork_pool
 from por.snapshot_store import Snapshot
 
 POINT = hashing.POINT_BYTES
@@ -171,7 +171,7 @@ def build_tree(prk: bytes, depth: int, user_hashes: list[bytes], amounts: np.nda
         global _FORK_ARGS
         _FORK_ARGS = (prk, user_hashes, amounts, users, chunk_bits)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 parts = pool.map(_fork_chunk, bounds)
         finally:
             _FORK_ARGS = None

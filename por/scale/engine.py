@@ -8,6 +8,8 @@ the coordinator. Both engines return results in item order and re-run the tasks 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +35,17 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def ignore_interrupts() -> None:
+    """Initializer of every worker process: Ctrl-C reaches the whole process group, and only the parent acts on it
+    (it stops the pool and reports one line), so no worker prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def fork_pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that inherit the parent's memory (copy-on-write) and ignore Ctrl-C."""
+    return multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts)
+
+
 def _call_pickled(payload: bytes, item: Any) -> Any:
     return cloudpickle.loads(payload)(item)
 
@@ -52,7 +65,8 @@ class LocalEngine:
             if not todo:
                 break
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(self.workers, len(todo)), mp_context=context) as pool:
+            with ProcessPoolExecutor(min(self.workers, len(todo)), mp_context=context,
+                                     initializer=ignore_interrupts) as pool:
                 futures = {i: pool.submit(_call_pickled, payload, items[i]) for i in todo}
                 for i, future in futures.items():
                     try:

@@ -33,7 +33,7 @@ def generate(out: Path = HERE) -> None:
         balances = load_balances(out / "input.csv", decimals=parse_decimals(["BTC=8", "ETH=9"]))
         build_plain(balances.tokens, balances.user_ids, balances.amounts, Path(tmp) / "snap", secret_path=secret,
                     round_id=ROUND, workers=1)
-        shutil.copy(Path(tmp) / "snap" / "root.json", out / "root.json")
+        shutil.copy(Path(tmp) / "snap" / "public" / "root.json", out / "root.json")
         proof = prove_user(Snapshot(Path(tmp) / "snap", secret_path=secret), "alice")
         (out / "proof-alice.json").write_text(json.dumps(proof, indent=2) + "\n")
 
