@@ -9,8 +9,15 @@ import pytest
 from por.plain.build import build_plain
 from por.snapshot_store import Snapshot
 from por.synthetic import synthetic_balances
+from tests.shared_vectors import AVAILABLE, REQUIRED, VECTORS
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """CI (POR_REQUIRE_VECTORS=1) must run the third-party vector tests: their absence there is an error."""
+    if REQUIRED and not AVAILABLE:
+        raise pytest.UsageError(f"POR_REQUIRE_VECTORS is set but there are no vectors at {VECTORS}")
+
+
 SECRET_HEX = "8f4b1c2d3e5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 

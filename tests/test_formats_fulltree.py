@@ -14,14 +14,15 @@ from hypothesis import strategies as st
 from por.errors import InputError
 from por.formats import bitmex, detect, silversixpence
 from por.formats.base import VerifyOptions
+from tests.shared_vectors import VECTORS, needs_vectors
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 BITMEX = VECTORS / "bitmex" / "derived_from_README" / "liabilities-100-proof.csv"
 SIXPENCE = VECTORS / "silversixpence"
 SIXPENCE_ROOT = "0d955039b7944c33a7721745870254532d0c904f2804b2a4cde52afaaa3cbba0"
 FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@needs_vectors
 def test_vectors_directory_is_present() -> None:
     assert BITMEX.is_file() and SIXPENCE.is_dir(), f"test vectors missing under {VECTORS}"
 
@@ -29,6 +30,7 @@ def test_vectors_directory_is_present() -> None:
 # --- BitMEX -------------------------------------------------------------------------------------------------
 
 
+@needs_vectors
 def test_bitmex_published_tree_is_valid_and_detected() -> None:
     assert detect([BITMEX]) is bitmex.FORMAT
     [verdict] = bitmex.FORMAT.verify([BITMEX], VerifyOptions())
@@ -37,6 +39,7 @@ def test_bitmex_published_tree_is_valid_and_detected() -> None:
     assert verdict.totals == {"XBt": "4000004000"}
 
 
+@needs_vectors
 def test_bitmex_readme_nonces_decode_no_leaf_so_balance_is_zero_with_warning() -> None:
     nonce = "b88860add96111d84d38a500266df715158f91375d9aaa98aa58356f9a872412"
     [verdict] = bitmex.FORMAT.verify([BITMEX], VerifyOptions(user="2", extra={"account_nonce": nonce}))
@@ -73,6 +76,7 @@ def test_bitmex_account_finds_its_own_leaves(tmp_path: Path) -> None:
     assert by_nonce.balances == {"XBt": "750"}
 
 
+@needs_vectors
 @FAST
 @given(
     line=st.integers(min_value=1, max_value=15),
@@ -104,6 +108,7 @@ def test_bitmex_value_beyond_64_bits_fails(tmp_path: Path) -> None:
     assert any("outside 0..2^64-1" in c.detail for c in verdict.failures)
 
 
+@needs_vectors
 def test_bitmex_incomplete_tree_is_bad_input(tmp_path: Path) -> None:
     path = tmp_path / "proof.csv"
     path.write_text("\n".join(BITMEX.read_text().splitlines()[:-1]) + "\n")
@@ -111,6 +116,7 @@ def test_bitmex_incomplete_tree_is_bad_input(tmp_path: Path) -> None:
         bitmex.FORMAT.verify([path], VerifyOptions())
 
 
+@needs_vectors
 def test_bitmex_account_without_nonce_is_bad_input() -> None:
     with pytest.raises(InputError, match="nonce"):
         bitmex.FORMAT.verify([BITMEX], VerifyOptions(user="2"))
@@ -134,6 +140,7 @@ def test_sixpence_known_answers_from_merkletree_verify() -> None:
     )
 
 
+@needs_vectors
 def test_sixpence_published_levels_are_valid_as_directory_or_files() -> None:
     files = sorted(SIXPENCE.glob("tree-level*.csv"))
     assert detect([SIXPENCE]) is silversixpence.FORMAT and detect(files) is silversixpence.FORMAT
@@ -144,6 +151,7 @@ def test_sixpence_published_levels_are_valid_as_directory_or_files() -> None:
     assert any("carry no balances" in w for w in verdict.warnings)
 
 
+@needs_vectors
 def test_sixpence_user_leaf_is_found_or_reported_missing() -> None:
     first_leaf = (SIXPENCE / "tree-level1.csv").read_text().split(",")[2]
     [found] = silversixpence.FORMAT.verify([SIXPENCE], VerifyOptions(extra={"leaf": first_leaf}))
@@ -162,6 +170,7 @@ def _copy_levels(tmp_path: Path) -> Path:
     return target
 
 
+@needs_vectors
 @FAST
 @given(level=st.integers(1, 14), column=st.sampled_from([0, 2, 3]), bit=st.integers(0, 255))
 def test_sixpence_altering_any_hash_fails(tmp_path: Path, level: int, column: int, bit: int) -> None:
@@ -177,6 +186,7 @@ def test_sixpence_altering_any_hash_fails(tmp_path: Path, level: int, column: in
     assert not verdict.valid
 
 
+@needs_vectors
 def test_sixpence_swapped_rows_fail(tmp_path: Path) -> None:
     target = _copy_levels(tmp_path)
     path = target / "tree-level3.csv"
@@ -204,6 +214,7 @@ def test_sixpence_odd_leaf_count_promotes_the_last_leaf(tmp_path: Path) -> None:
     assert verdict.valid and verdict.root == root.hex() and verdict.info["leaves"] == "5"
 
 
+@needs_vectors
 def test_sixpence_missing_level_is_bad_input(tmp_path: Path) -> None:
     target = _copy_levels(tmp_path)
     (target / "tree-level7.csv").unlink()
@@ -219,6 +230,7 @@ def test_sixpence_malformed_hash_names_file_and_row(tmp_path: Path) -> None:
     assert "tree-level1.csv" in str(err.value) and "row 1" in str(err.value)
 
 
+@needs_vectors
 @pytest.mark.parametrize(
     ("args", "fmt"),
     [
@@ -234,6 +246,7 @@ def test_cli_verify_valid_full_trees_exit_zero(args: list[str], fmt: str) -> Non
     assert json.loads(result.stdout)[0]["format"] == fmt
 
 
+@needs_vectors
 def test_cli_verify_tampered_bitmex_exits_one(tmp_path: Path) -> None:
     from por.cli import cli
 

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 from por.errors import InputError
 from por.formats import detect, gate
 from por.formats.base import VerifyOptions
+from tests.shared_vectors import VECTORS, needs_vectors
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 GATE = VECTORS / "gate"
 USER = GATE / "user_config.json"
 UID = "151471e6f7b7e67511800b8e56f6b8e3df52b0d8854f89d94193a0303682a985"
 
 
+@needs_vectors
 def test_vectors_directory_is_present() -> None:
     assert USER.is_file(), f"test vectors missing at {GATE}"
 
@@ -31,6 +32,7 @@ def _write(tmp_path: Path, data: dict) -> Path:
     return path
 
 
+@needs_vectors
 def test_published_user_proof_reproduces_its_root() -> None:
     assert detect([USER]) is gate.FORMAT
     [verdict] = gate.FORMAT.verify([USER], VerifyOptions(user=UID))
@@ -39,6 +41,7 @@ def test_published_user_proof_reproduces_its_root() -> None:
     assert verdict.info["empty sibling subtrees"] == "28 of 28"
 
 
+@needs_vectors
 def test_companion_files_add_symbol_price_and_batch_root_checks() -> None:
     files = [USER, GATE / "cex_config.json", GATE / "proof.csv"]
     assert detect(files) is gate.FORMAT
@@ -55,16 +58,19 @@ def test_companion_files_alone_are_not_claimed() -> None:
     )
 
 
+@needs_vectors
 def test_another_users_uid_fails() -> None:
     [verdict] = gate.FORMAT.verify([USER], VerifyOptions(user="00" * 32))
     assert [c.name for c in verdict.failures] == ["your id"]
 
 
+@needs_vectors
 def test_root_given_by_option_must_match() -> None:
     [verdict] = gate.FORMAT.verify([USER], VerifyOptions(user=UID, extra={"root": "11" * 32}))
     assert [c.name for c in verdict.failures] == ["published root"]
 
 
+@needs_vectors
 def test_totals_inconsistent_with_prices_fail(tmp_path: Path) -> None:
     data = json.loads(USER.read_text())
     data["TotalAssetEquity"] += 1
@@ -73,6 +79,7 @@ def test_totals_inconsistent_with_prices_fail(tmp_path: Path) -> None:
     assert "totals" in {c.name for c in verdict.failures}
 
 
+@needs_vectors
 def test_debt_above_equity_fails(tmp_path: Path) -> None:
     data = json.loads(USER.read_text())
     data["TotalAssetDebt"] = data["TotalAssetEquity"] + 1
@@ -80,6 +87,7 @@ def test_debt_above_equity_fails(tmp_path: Path) -> None:
     assert "equity covers debt" in {c.name for c in verdict.failures}
 
 
+@needs_vectors
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     what=st.sampled_from(["equity", "asset_equity", "asset_index", "sibling", "index", "uid", "root"]),
@@ -107,6 +115,7 @@ def test_altering_any_balance_hash_or_position_fails(tmp_path: Path, what: str, 
     assert not verdict.valid
 
 
+@needs_vectors
 def test_sibling_outside_the_field_is_bad_input(tmp_path: Path) -> None:
     data = json.loads(USER.read_text())
     data["MerkleProofEncode"][3] = base64.b64encode(b"\xff" * 32).decode()
@@ -114,6 +123,7 @@ def test_sibling_outside_the_field_is_bad_input(tmp_path: Path) -> None:
         gate.FORMAT.verify([_write(tmp_path, data)], VerifyOptions())
 
 
+@needs_vectors
 def test_wrong_number_of_siblings_fails(tmp_path: Path) -> None:
     data = json.loads(USER.read_text())
     data["MerkleProofEncode"].pop()
@@ -127,6 +137,7 @@ def test_gate_hash_chains_long_inputs_in_twelves() -> None:
     assert short != long and gate.gate_hash(list(range(13))) == long
 
 
+@needs_vectors
 @pytest.mark.parametrize(("uid", "code"), [(UID, 0), ("00" * 32, 1)])
 def test_cli_verify_exit_codes(uid: str, code: int) -> None:
     from por.cli import cli

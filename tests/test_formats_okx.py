@@ -20,15 +20,7 @@ from por.errors import InputError
 from por.formats import detect, registry
 from por.formats.base import VerifyOptions
 from por.verdict import Verdict
-
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
-
-
-def vector(*parts: str) -> Path:
-    """A shared test vector; a missing vector FAILS the test (never skipped)."""
-    path = VECTORS.joinpath(*parts)
-    assert path.is_file(), f"test vector {path} is missing (expected ../shared/vectors next to the repo)"
-    return path
+from tests.shared_vectors import vector  # noqa: F401  (re-exported to the other format tests)
 
 
 def run(fmt: str, files: list[Path], **options: Any) -> list[Verdict]:

@@ -15,8 +15,8 @@ from por.errors import InputError
 from por.formats import detect
 from por.formats.base import VerifyOptions
 from por.formats.swissborg import FORMAT, audit_digest, inner_hash, leaf_hash, leaf_nonce
+from tests.shared_vectors import VECTORS, needs_vectors
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 SB = VECTORS / "swissborg"
 CRED_7 = "PaY746f8DsYiK8s33J33Jk"
 
@@ -42,6 +42,7 @@ VALID = [
 ]
 
 
+@needs_vectors
 def test_vectors_directory_is_present() -> None:
     assert SB.is_dir(), f"test vectors missing at {SB}"
 
@@ -62,6 +63,7 @@ def _load(name: str) -> dict:
     return json.loads((SB / name).read_text())
 
 
+@needs_vectors
 @pytest.mark.parametrize(("user", "roots", "credential", "balances"), VALID)
 def test_published_user_files_verify_with_their_credential(user, roots, credential, balances) -> None:
     files = [SB / f"userLiab_{user}.json", SB / f"auditRoots_{roots}.json"]
@@ -72,12 +74,14 @@ def test_published_user_files_verify_with_their_credential(user, roots, credenti
     assert all(Decimal(verdict.totals[c]) >= Decimal(v) for c, v in balances.items())
 
 
+@needs_vectors
 def test_credential_can_come_from_option() -> None:
     files = [SB / "userLiab_7.json", SB / "auditRoots_6.json"]
     [verdict] = FORMAT.verify(files, VerifyOptions(extra={"credential": CRED_7}))
     assert verdict.valid
 
 
+@needs_vectors
 def test_wrong_credential_fails_on_the_root_hash() -> None:
     files = [SB / "userLiab_7.json", SB / "auditRoots_6.json"]
     [verdict] = FORMAT.verify(files, VerifyOptions(user="PaY746f8DsYiK8s33J34Jk"))
@@ -85,6 +89,7 @@ def test_wrong_credential_fails_on_the_root_hash() -> None:
     assert {c.name for c in verdict.failures} == {"USDC root hash"}
 
 
+@needs_vectors
 def test_without_credential_file_nonce_is_used_and_a_warning_says_so() -> None:
     files = [SB / "userLiab_7.json", SB / "auditRoots_6.json"]
     [verdict] = FORMAT.verify(files, VerifyOptions())
@@ -92,11 +97,13 @@ def test_without_credential_file_nonce_is_used_and_a_warning_says_so() -> None:
     assert any("no credential" in w for w in verdict.warnings)
 
 
+@needs_vectors
 def test_audit_roots_alone_check_the_commitment_hash() -> None:
     [verdict] = FORMAT.verify([SB / "auditRoots_7.json"], VerifyOptions())
     assert verdict.valid and [c.name for c in verdict.checks] == ["audit commitment"]
 
 
+@needs_vectors
 def test_replaced_audit_commitment_digest_fails(tmp_path: Path) -> None:
     roots = _load("auditRoots_6.json")
     roots["audit"]["commitment"]["digest"] = (
@@ -106,6 +113,7 @@ def test_replaced_audit_commitment_digest_fails(tmp_path: Path) -> None:
     assert [c.name for c in verdict.failures] == ["audit commitment"]
 
 
+@needs_vectors
 def test_changed_audit_id_fails(tmp_path: Path) -> None:
     roots = _load("auditRoots_6.json")
     roots["audit"]["id"] = "SBPOL20230112"
@@ -113,6 +121,7 @@ def test_changed_audit_id_fails(tmp_path: Path) -> None:
     assert "audit id" in {c.name for c in verdict.failures}
 
 
+@needs_vectors
 def test_removing_witnesses_fails(tmp_path: Path) -> None:
     user = _load("userLiab_7.json")
     del user["liabilities"][0]["proof"]["witnesses"][0:15]
@@ -120,6 +129,7 @@ def test_removing_witnesses_fails(tmp_path: Path) -> None:
     assert not verdict.valid
 
 
+@needs_vectors
 def test_negative_liability_fails(tmp_path: Path) -> None:
     user = _load("userLiab_7.json")
     user["liabilities"][0]["liability"] = "-1.3"
@@ -127,6 +137,7 @@ def test_negative_liability_fails(tmp_path: Path) -> None:
     assert any("not positive" in c.detail for c in verdict.failures)
 
 
+@needs_vectors
 def test_negative_witness_fails(tmp_path: Path) -> None:
     user = _load("userLiab_7.json")
     user["liabilities"][0]["proof"]["witnesses"][0]["liability"] = "-2.4"
@@ -134,6 +145,7 @@ def test_negative_witness_fails(tmp_path: Path) -> None:
     assert any("non-positive" in c.detail for c in verdict.failures)
 
 
+@needs_vectors
 def test_wrong_root_liability_with_recomputed_audit_digest_fails(tmp_path: Path) -> None:
     roots = _load("auditRoots_6.json")
     roots["audit"]["partitions"][21]["commitment"]["liability"] = "559441.38290498058898063"
@@ -176,6 +188,7 @@ def test_inner_hash_rebuilds_upstream_eight_leaf_tree() -> None:
     )
 
 
+@needs_vectors
 def test_audit_digest_ignores_partition_order() -> None:
     parts = [
         {"id": p["id"], "currency": p["currency"], **p["commitment"]}
@@ -184,6 +197,7 @@ def test_audit_digest_ignores_partition_order() -> None:
     assert audit_digest(parts) == audit_digest(list(reversed(parts)))
 
 
+@needs_vectors
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     what=st.sampled_from(["liability", "witness_sum", "witness_digest", "leaf_index"]),
@@ -211,11 +225,13 @@ def test_altering_any_balance_hash_or_position_fails(
     assert not verdict.valid
 
 
+@needs_vectors
 def test_user_file_without_roots_is_bad_input() -> None:
     with pytest.raises(InputError, match="audit roots"):
         FORMAT.verify([SB / "userLiab_7.json"], VerifyOptions(user=CRED_7))
 
 
+@needs_vectors
 def test_malformed_liability_names_file_and_field(tmp_path: Path) -> None:
     user = _load("userLiab_7.json")
     user["liabilities"][0]["liability"] = "1e5"
@@ -228,6 +244,7 @@ def test_sniff_never_raises_on_missing_file(tmp_path: Path) -> None:
     assert FORMAT.sniff([tmp_path / "absent.json"]) is False
 
 
+@needs_vectors
 @pytest.mark.parametrize(
     ("files", "credential", "code"),
     [

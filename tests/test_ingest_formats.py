@@ -10,8 +10,8 @@ import pytest
 from por.amounts import Token
 from por.errors import InputError
 from por.ingest import detect_format, load_balances, parse_decimals
+from tests.shared_vectors import VECTORS, needs_vectors
 
-VECTORS = Path("/work/shared/vectors")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "inputs"
 
 
@@ -189,12 +189,14 @@ def test_example_inputs_load_with_spec_totals(name, tokens, users, totals):
     assert balances.totals() == totals
 
 
+@needs_vectors
 def test_summa_vectors_load_with_published_totals():
     assert load_balances(VECTORS / "summa/master/entry_16.csv").totals() == [556862, 556862]
     assert load_balances(VECTORS / "summa/master/entry_13.csv").totals() == [385969, 459661]
     assert load_balances(VECTORS / "summa/v2/entry_16_no_overflow.csv").totals() == [2**64 - 1, 2**64 - 1]
 
 
+@needs_vectors
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
@@ -210,6 +212,7 @@ def test_summa_overflow_vectors_are_refused(name, reason):
     assert reason in str(caught.value)
 
 
+@needs_vectors
 def test_dapol_example_entities_load():
     balances = load_balances(VECTORS / "dapol/examples/entities_example.csv")
     assert len(balances) == 100

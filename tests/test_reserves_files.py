@@ -9,9 +9,9 @@ import pytest
 from por.cli import main
 from por.errors import InputError
 from por.reserves import INVALID, UNVERIFIED, VALID, load_reserves, verify_wallets
+from tests.shared_vectors import VECTORS, needs_vectors
 
 ROOT = Path(__file__).resolve().parents[1]
-VECTORS = ROOT.parent / "shared" / "vectors"
 EXAMPLE_CSV = ROOT / "examples" / "reserves" / "reserves.csv"
 EXAMPLE_JSON = ROOT / "examples" / "reserves" / "reserves.json"
 
@@ -29,6 +29,7 @@ def test_example_csv_and_json_hold_the_same_wallets_and_all_verify():
     assert len(from_csv.wallets) == 7
 
 
+@needs_vectors
 def test_summa_signatures_sample_loads_without_balances_and_verifies():
     reserves = load_reserves(VECTORS / "summa" / "master" / "signatures.csv")
     assert reserves.kind == "summa-signatures"
@@ -36,6 +37,7 @@ def test_summa_signatures_sample_loads_without_balances_and_verifies():
     assert all(w.balance is None for w in reserves.wallets)
 
 
+@needs_vectors
 def test_okx_sample_reports_each_address():
     reserves = load_reserves(VECTORS / "okx" / "okx_por_example.csv")
     statuses = {r.wallet.address: r.status for r in verify_wallets(reserves)}
@@ -50,6 +52,7 @@ def test_okx_sample_reports_each_address():
     assert reserves.wallets[0].block_height == 20914735
 
 
+@needs_vectors
 def test_okx_contract_wallet_with_a_wrong_owner_signature_fails(tmp_path):
     text = (VECTORS / "okx" / "okx_por_example.csv").read_text()
     tampered = text.replace(",,0x0cdcdb19a857c2ac24818ca4fdfe38cce071483e,", ",,0x0cdcdb19a857c2ac24818ca4fdfe38cce071483f,")

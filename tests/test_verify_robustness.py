@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from por.cli import cli
 from por.plain.prove import prove_user
 from por.snapshot_store import Snapshot
+from tests.shared_vectors import VECTORS, needs_vectors
 
 WEIRD = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.text(max_size=8),
                   st.just("-1"), st.just("18446744073709551616"), st.just("ff" * 40), st.just([]), st.just({}),
@@ -98,7 +99,6 @@ def test_the_unmutated_proof_verifies(material) -> None:
     assert run(tmp, proof, root) == 0
 
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors"
 FOREIGN = {
     "okx-v1": "okx/merkle_proof_file.json",
     "bitget": "bitget/main_2025/merkel_tree_bg.json",
@@ -110,6 +110,7 @@ FOREIGN = {
 }
 
 
+@needs_vectors
 @settings(max_examples=int(os.environ.get("POR_FUZZ_EXAMPLES", "200")), deadline=None,
           derandomize=not os.environ.get("POR_FUZZ_EXAMPLES"), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
