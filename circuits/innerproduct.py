@@ -6,11 +6,16 @@ Each round halves the vectors. With lo/hi halves and a challenge u from the tran
     L = <a_lo, G_hi> + <b_hi, H'_lo> + <a_lo, b_hi>·Q        R = <a_hi, G_lo> + <b_lo, H'_hi> + <a_hi, b_lo>·Q
     a' = u·a_lo + u⁻¹·a_hi    b' = u⁻¹·b_lo + u·b_hi    G' = u⁻¹·G_lo + u·G_hi    H' = u·H'_lo + u⁻¹·H'_hi
 
-so that P' = P + u²·L + u⁻²·R is the same statement for a', b', G', H'. After log2(n) rounds the prover sends the
-single scalars a, b. Unrolled, the final generators are G_final = Σ s_i·G_i and H_final = Σ s_i⁻¹·f_i·H_i with
-s_i = Π_k u_k^(+1 if bit (lg n − 1 − k) of i is set else −1), so the verifier checks everything in one MSM:
+so that P' = P + u²·L + u⁻²·R is the same statement for a', b', G', H'. The vectors have length n = c·2^k with c
+odd: after k rounds (every round halves an even length) the prover sends the two length-c vectors a, b in the
+clear — the last step of the reduction simply reveals the witness of a length-c statement. Unrolled, with
+i = q·c + t (t < c), the final check is one MSM:
 
-    P + Σ_k (u_k²·L_k + u_k⁻²·R_k) = Σ (a·s_i)·G_i + Σ (b·s_i⁻¹·f_i)·H_i + a·b·Q.
+    P + Σ_k (u_k²·L_k + u_k⁻²·R_k) = Σ_i (a_t·s_q)·G_i + Σ_i (b_t·s_q⁻¹·f_i)·H_i + <a, b>·Q,
+    s_q = Π_k u_k^(+1 if bit (k_total − 1 − k) of q is set else −1).
+
+Lengths are never padded inside the rounds: a slot added at an odd length (an identity point, or generators the
+statement did not fix) lets a prover adjust <a, b> freely and prove false statements (docs/SPEC.md §12.5.2).
 
 Prover cost shape: folding G' and H' explicitly costs one full scalar multiplication per point per round (~120 µs
 each on the fast backend), far more than an MSM term (~15 µs). So generators are folded *lazily*: each current
@@ -34,8 +39,8 @@ REBASE_RATIO = 16
 class InnerProductProof:
     L: list[Point]
     R: list[Point]
-    a: int
-    b: int
+    a: list[int]  # the final vectors, length c (odd); c = 1 is the classic argument
+    b: list[int]
 
 
 def _start(transcript: Transcript, n: int) -> None:
@@ -54,8 +59,9 @@ def prove(
     b: list[int],
 ) -> InnerProductProof:
     n = len(a)
-    if n & (n - 1) or not (len(b) == len(G) == len(H) == len(h_factors) == n):
-        raise ValueError("inner-product vectors must share one power-of-two length")
+    final = odd_part(n)
+    if n < 1 or not (len(b) == len(G) == len(H) == len(h_factors) == n):
+        raise ValueError("inner-product vectors must share one length")
     _start(transcript, n)
     p = ORDER
     base_g, base_h = list(G), list(H)
@@ -64,7 +70,7 @@ def prove(
     Ls: list[Point] = []
     Rs: list[Point] = []
     cur = n
-    while cur > 1:
+    while cur > final:
         half = cur // 2
         a_lo, a_hi, b_lo, b_hi = a[:half], a[half:], b[:half], b[half:]
         c_l = inner_product(a_lo, b_hi)
@@ -103,11 +109,11 @@ def prove(
                 coef_g[j] = coef_g[j] * u % p
                 coef_h[j] = coef_h[j] * u_inv % p
         cur = half
-        if cur > 1 and len(base_g) >= REBASE_RATIO * cur:
+        if cur > final and len(base_g) >= REBASE_RATIO * cur:
             base_g = _materialise(backend, base_g, coef_g, cur)
             base_h = _materialise(backend, base_h, coef_h, cur)
             coef_g, coef_h = [1] * cur, [1] * cur
-    return InnerProductProof(Ls, Rs, a[0], b[0])
+    return InnerProductProof(Ls, Rs, a, b)
 
 
 def _materialise(backend: Backend, base: list[Point], coef: list[int], cur: int) -> list[Point]:
@@ -135,12 +141,18 @@ class VerificationScalars:
         return out
 
 
+def odd_part(n: int) -> int:
+    """c in n = c·2^k with c odd: the length at which the rounds stop."""
+    return n >> ((n & -n).bit_length() - 1) if n > 0 else 0
+
+
 def verification_scalars(
     backend: Backend, transcript: Transcript, n: int, proof: InnerProductProof
 ) -> VerificationScalars | None:
-    """Replay the transcript; None when the proof has the wrong number of rounds."""
-    lg_n = n.bit_length() - 1
-    if n < 1 or n & (n - 1) or len(proof.L) != lg_n or len(proof.R) != lg_n:
+    """Replay the transcript; None when the proof has the wrong number of rounds or final vector lengths."""
+    final = odd_part(n)
+    lg_n = (n // final).bit_length() - 1 if n > 0 else -1
+    if n < 1 or len(proof.L) != lg_n or len(proof.R) != lg_n or not len(proof.a) == len(proof.b) == final:
         return None
     _start(transcript, n)
     p = ORDER

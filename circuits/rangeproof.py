@@ -1,31 +1,39 @@
-"""Aggregated Bulletproofs range proofs: m Pedersen commitments V_j = v_j·G + γ_j·H, each v_j in [0, 2^n).
+"""Aggregated Bulletproofs range proofs: m Pedersen commitments V_j = v_j·G + γ_j·H, each v_j in [0, 2^(n_j)).
 
-Notation follows dalek's notes ("Range proof", "Aggregation"); N = n·M where M is m rounded up to a power of two
-(the M − m padding values are 0 with blinding 0, i.e. identity commitments the verifier fills in itself).
+Notation follows dalek's notes ("Range proof", "Aggregation"), generalised to one bit width n_j per value and to
+vector lengths that are not powers of two (docs/SPEC.md §12.5):
 
-Prover, with a_L the N bits of the values and a_R = a_L − 1 (so a_L ∘ a_R = 0 and a_L − a_R = 1):
+  B = Σ n_j bits are proved; the vectors have length N = c·2^k ≥ B, the smallest such with c ∈ {1, 3, 5, 7}.
+  The N − B extra bits belong to ONE dummy value of width N − B whose commitment is the identity (value 0,
+  blinding 0): the verifier fills it in, it is never transmitted. So the padding is an ordinary value of an
+  ordinary aggregated statement, fixed before the first challenge — never a slot added inside the rounds.
+  The inner-product argument halves k times (every halving sees an even length) and then reveals the two
+  length-c vectors (circuits.innerproduct).
+
+Prover, with a_L the N bits of the values (value j at bit offset o_j) and a_R = a_L − 1:
   A = α·H + <a_L, G> + <a_R, H>              (a 0/±1 combination: point additions, no MSM)
-  S = ρ·H + <s_L, G> + <s_R, H>              (random s_L, s_R: the one big prover MSM outside the IPA)
+  S = ρ·H + <s_L, G> + <s_R, H>              (random s_L, s_R)
   y, z ← transcript
   l(X) = (a_L − z·1) + s_L·X
-  r(X) = y^N ∘ (a_R + z·1 + s_R·X) + Σ_j z^(2+j)·(0^(jn) ‖ 2^n ‖ 0^((M−1−j)n))
+  r(X) = y^N ∘ (a_R + z·1 + s_R·X) + Σ_j z^(2+j)·(0^(o_j) ‖ 2^(n_j) ‖ 0^(N−o_j−n_j))
   t(X) = <l(X), r(X)> = t0 + t1·X + t2·X²;  T1 = t1·G + τ1·H,  T2 = t2·G + τ2·H
   x ← transcript;  τx = τ2·x² + τ1·x + Σ_j z^(2+j)·γ_j,  μ = α + ρ·x,  t̂ = <l(x), r(x)>
   w ← transcript;  inner-product argument for l(x), r(x) over G and H'_i = y^(−i)·H_i with Q = w·G.
-Every v_j < 2^n forces t0 = Σ_j z^(2+j)·v_j + δ(y, z), with
-  δ(y, z) = (z − z²)·<1, y^N> − Σ_j z^(3+j)·(2^n − 1).
+Every v_j < 2^(n_j) forces t0 = Σ_j z^(2+j)·v_j + δ(y, z), with
+  δ(y, z) = (z − z²)·<1, y^N> − Σ_j z^(3+j)·(2^(n_j) − 1).
 
 Verifier: both equations  t̂·G + τx·H = Σ_j z^(2+j)·V_j + δ·G + x·T1 + x²·T2  and the inner-product check are
 combined with a random weight c into a single multi-scalar multiplication that must be the identity (dalek's
 "mega-check"). Batches of proofs add their MSMs with independent random weights, so the 2N generator terms are
 shared.
 
-Transcript (``circuits.transcript``), in order: protocol b"POR-RANGEPROOF-V1", "bits" (u64), "m" (u64), "padded_m"
-(u64), "context" (caller label), "V" per real commitment, then "A", "S", challenges "y", "z", "T1", "T2", "x",
-scalars "t_hat", "tau_x", "mu", challenge "w", then the inner-product rounds ("dom-sep", "n", L, R, "u").
+Two transcript protocols: "POR-RANGEPROOF-V2" (this shape; absorbs the widths, m, c and k) and the legacy
+"POR-RANGEPROOF-V1" (one width n ∈ {8, 16, 32, 64} for all values, m padded to a power of two M with M − m
+dummy values of width n, c = 1), still verified for proofs made before the V2 shape existed.
 
 Wire format (``RangeProof.to_bytes``): A ‖ S ‖ T1 ‖ T2 (48-byte compressed points) ‖ t̂ ‖ τx ‖ μ (32-byte
-big-endian canonical scalars) ‖ L_0 ‖ R_0 ‖ … ‖ L_{k−1} ‖ R_{k−1} ‖ a ‖ b, with k = log2(N): 352 + 96·k bytes.
+big-endian canonical scalars) ‖ L_0 ‖ R_0 ‖ … ‖ L_{k−1} ‖ R_{k−1} ‖ a_0..a_{c−1} ‖ b_0..b_{c−1}:
+288 + 96·k + 64·c bytes, fixed by the statement's shape.
 """
 
 from __future__ import annotations
@@ -43,12 +51,71 @@ from circuits.scalars import from_bytes as scalar_from_bytes
 from circuits.scalars import to_bytes as scalar_to_bytes
 from circuits.transcript import ProverRng, Transcript
 
-BIT_WIDTHS = (8, 16, 32, 64)
-MAX_AGGREGATION = 1024
-"""Largest m (values per proof); padded N = bits·M stays within generators.MAX_VECTOR."""
-PROTOCOL = b"POR-RANGEPROOF-V1"
-_FIXED_BYTES = 4 * POINT_BYTES + 3 * SCALAR_BYTES + 2 * SCALAR_BYTES
+PROTOCOL_V1 = b"POR-RANGEPROOF-V1"
+PROTOCOL_V2 = b"POR-RANGEPROOF-V2"
+V1_BIT_WIDTHS = (8, 16, 32, 64)
+MAX_WIDTH = 64
+MAX_VALUES = 1024
+"""Largest number of committed values in one proof."""
+FINAL_LENGTHS = (1, 3, 5, 7)
+"""The odd c of N = c·2^k: the inner-product argument reveals two vectors of this length at the end."""
+_FIXED_BYTES = 4 * POINT_BYTES + 3 * SCALAR_BYTES
 _ROUND_BYTES = 2 * POINT_BYTES
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Everything the statement fixes before the first challenge: protocol, every value's width (dummy values
+    last), how many values the caller commits to (``m``; the rest are dummies with identity commitments), and
+    N = c·2^k."""
+
+    protocol: bytes
+    widths: tuple[int, ...]
+    m: int
+    c: int
+    k: int
+
+    @property
+    def n(self) -> int:
+        return self.c << self.k
+
+    @property
+    def proof_bytes(self) -> int:
+        return _FIXED_BYTES + self.k * _ROUND_BYTES + 2 * self.c * SCALAR_BYTES
+
+
+def shape(widths: Sequence[int] | int, m: int | None = None) -> Shape:
+    """The V2 shape of values of these bit widths (an int: ``m`` values of that width)."""
+    if isinstance(widths, int):
+        if m is None:
+            raise ValueError("give m with a single width")
+        widths = [widths] * m
+    widths = tuple(widths)
+    if not 1 <= len(widths) <= MAX_VALUES:
+        raise ValueError(f"a range proof covers 1 to {MAX_VALUES} values, got {len(widths)}")
+    if any(not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in widths):
+        raise ValueError(f"every bit width must be an int in [1, {MAX_WIDTH}]")
+    bits = sum(widths)
+    c, k = min(((c, _rounds(bits, c)) for c in FINAL_LENGTHS), key=lambda ck: (ck[0] << ck[1], ck[0]))
+    dummy = (c << k) - bits
+    return Shape(PROTOCOL_V2, widths + ((dummy,) if dummy else ()), len(widths), c, k)
+
+
+def shape_v1(bits: int, m: int) -> Shape:
+    """The legacy V1 shape: one width for all, m padded to a power of two with dummy values of that width."""
+    if bits not in V1_BIT_WIDTHS:
+        raise ValueError(f"bit width must be one of {V1_BIT_WIDTHS}, got {bits}")
+    if not 1 <= m <= MAX_VALUES:
+        raise ValueError(f"a range proof covers 1 to {MAX_VALUES} values, got {m}")
+    padded = 1 << (m - 1).bit_length()
+    return Shape(PROTOCOL_V1, (bits,) * padded, m, 1, (bits * padded).bit_length() - 1)
+
+
+def _rounds(bits: int, c: int) -> int:
+    k = 0
+    while (c << k) < bits:
+        k += 1
+    return k
 
 
 @dataclass(frozen=True)
@@ -69,21 +136,20 @@ class RangeProof:
         out += [scalar_to_bytes(x) for x in (self.t_hat, self.tau_x, self.mu)]
         for L, R in zip(self.ipa.L, self.ipa.R, strict=True):
             out += [b.compress(L), b.compress(R)]
-        out += [scalar_to_bytes(self.ipa.a), scalar_to_bytes(self.ipa.b)]
+        out += [scalar_to_bytes(x) for x in (*self.ipa.a, *self.ipa.b)]
         return b"".join(out)
 
     @classmethod
-    def from_bytes(cls, data: bytes, backend: Backend | str | None = None, *, subgroup_check: bool = True
-                   ) -> RangeProof:
-        """Parse untrusted bytes; raises ValueError on a wrong length, a non-canonical scalar, or a point that is
-        not a canonical non-identity curve point in the prime-order subgroup. ``subgroup_check=False`` skips only
-        the (costly) subgroup test: ``verify_range_batch`` stays sound for such points (docs/SPEC.md
-        §12.5.1)."""
+    def from_bytes(cls, data: bytes, shape: Shape, backend: Backend | str | None = None, *,
+                   subgroup_check: bool = True) -> RangeProof:
+        """Parse untrusted bytes for a statement of ``shape``; raises ValueError on a length other than the shape's,
+        a non-canonical scalar, or a point that is not a canonical non-identity curve point in the prime-order
+        subgroup. ``subgroup_check=False`` skips only the (costly) subgroup test: ``verify_range_batch`` stays
+        sound for such points (docs/SPEC.md §12.5.1)."""
         b = get_backend(backend)
         data = bytes(data)
-        rounds, rest = divmod(len(data) - _FIXED_BYTES, _ROUND_BYTES)
-        if len(data) < _FIXED_BYTES or rest or rounds > 16:
-            raise ValueError(f"a range proof is {_FIXED_BYTES} + 96·k bytes (k ≤ 16), got {len(data)}")
+        if len(data) != shape.proof_bytes:
+            raise ValueError(f"a range proof of this statement is {shape.proof_bytes} bytes, got {len(data)}")
         pos = 0
 
         def point() -> Point:
@@ -99,29 +165,25 @@ class RangeProof:
         A, S, T1, T2 = point(), point(), point(), point()
         t_hat, tau_x, mu = scalar(), scalar(), scalar()
         Ls, Rs = [], []
-        for _ in range(rounds):
+        for _ in range(shape.k):
             Ls.append(point())
             Rs.append(point())
-        a, b_final = scalar(), scalar()
+        a = [scalar() for _ in range(shape.c)]
+        b_final = [scalar() for _ in range(shape.c)]
         return cls(A, S, T1, T2, t_hat, tau_x, mu, InnerProductProof(Ls, Rs, a, b_final), b.name)
 
 
-def padded_count(m: int) -> int:
-    return 1 << (m - 1).bit_length()
-
-
-def _check_shape(bits: int, m: int) -> None:
-    if bits not in BIT_WIDTHS:
-        raise ValueError(f"bit width must be one of {BIT_WIDTHS}, got {bits}")
-    if not 1 <= m <= MAX_AGGREGATION:
-        raise ValueError(f"a range proof covers 1 to {MAX_AGGREGATION} values, got {m}")
-
-
-def _statement(backend: Backend, commitments: Sequence[Point], bits: int, context: bytes) -> Transcript:
-    t = Transcript(PROTOCOL)
-    t.append_u64(b"bits", bits)
-    t.append_u64(b"m", len(commitments))
-    t.append_u64(b"padded_m", padded_count(len(commitments)))
+def _statement(backend: Backend, shape: Shape, commitments: Sequence[Point], context: bytes) -> Transcript:
+    t = Transcript(shape.protocol)
+    if shape.protocol == PROTOCOL_V1:
+        t.append_u64(b"bits", shape.widths[0])
+        t.append_u64(b"m", len(commitments))
+        t.append_u64(b"padded_m", len(shape.widths))
+    else:
+        t.append(b"widths", bytes(shape.widths[: shape.m]))
+        t.append_u64(b"m", shape.m)
+        t.append_u64(b"c", shape.c)
+        t.append_u64(b"k", shape.k)
     t.append(b"context", bytes(context))
     for V in commitments:
         t.append_point(b"V", backend, V)
@@ -131,48 +193,56 @@ def _statement(backend: Backend, commitments: Sequence[Point], bits: int, contex
 def prove_range(
     values: list[int],
     blindings: list[int],
-    bits: int,
+    widths: Sequence[int] | int,
     context: bytes,
     *,
     seed: bytes | None = None,
     backend: Backend | str | None = None,
 ) -> tuple[RangeProof, list[Point]]:
-    """Prove every values[j] in [0, 2^bits); returns the proof and the commitments v_j·G + γ_j·H it is about.
+    """Prove every values[j] in [0, 2^widths[j]) (a single int: the same width for all); returns the proof and
+    the commitments v_j·G + γ_j·H it is about.
 
     ``context`` is bound into the transcript (e.g. round id and tree position) so a proof is not valid anywhere
     else. With ``seed`` all prover randomness is derived from it (reproducible vectors); without, ``secrets``.
     """
-    be = get_backend(backend)
-    m = len(values)
-    _check_shape(bits, m)
-    if len(blindings) != m:
+    statement = shape(widths, len(values))
+    return _prove_checked(statement, values, blindings, context, seed, backend)
+
+
+def prove_range_v1(values: list[int], blindings: list[int], bits: int, context: bytes, *,
+                   seed: bytes | None = None, backend: Backend | str | None = None) -> tuple[RangeProof, list[Point]]:
+    """A legacy V1 proof (tests and the legacy test vectors only: new proofs use ``prove_range``)."""
+    return _prove_checked(shape_v1(bits, len(values)), values, blindings, context, seed, backend)
+
+
+def _prove_checked(statement: Shape, values: list[int], blindings: list[int], context: bytes, seed: bytes | None,
+                   backend: Backend | str | None) -> tuple[RangeProof, list[Point]]:
+    if len(values) != statement.m or len(blindings) != statement.m:
         raise ValueError("prove_range needs one blinding per value")
-    for v in values:
-        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < (1 << bits):
-            raise ValueError(f"value out of range for a {bits}-bit proof")
+    for v, width in zip(values, statement.widths, strict=False):
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < (1 << width):
+            raise ValueError(f"value out of range for a {width}-bit proof")
     for r in blindings:
         if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < ORDER:
             raise ValueError("blinding must be an int in [0, group order)")
-    return _prove(be, values, blindings, bits, context, seed)
+    return _prove(get_backend(backend), statement, values, blindings, context, seed)
 
 
-def _prove(
-    be: Backend, values: list[int], blindings: list[int], bits: int, context: bytes, seed: bytes | None
-) -> tuple[RangeProof, list[Point]]:
+def _prove(be: Backend, statement: Shape, values: list[int], blindings: list[int], context: bytes,
+           seed: bytes | None) -> tuple[RangeProof, list[Point]]:
     """The prover without input validation; tests use it directly to build proofs of false statements."""
     p = ORDER
-    m = len(values)
-    M = padded_count(m)
-    N = bits * M
+    N = statement.n
+    dummies = len(statement.widths) - statement.m
     commitments = [pedersen.commit(v % p, r % p, be) for v, r in zip(values, blindings, strict=True)]
-    transcript = _statement(be, commitments, bits, context)
+    transcript = _statement(be, statement, commitments, context)
     rng = ProverRng(seed, transcript)
-    vals = list(values) + [0] * (M - m)
-    gammas = list(blindings) + [0] * (M - m)
+    vals = [v % p for v in values] + [0] * dummies
+    gammas = list(blindings) + [0] * dummies
     G, H = generators.G(be), generators.H(be)
     Gv, Hv = generators.G_vec(N, be), generators.H_vec(N, be)
 
-    a_L = [(v % p >> k) & 1 for v in vals for k in range(bits)]
+    a_L = [(v >> b) & 1 for v, width in zip(vals, statement.widths, strict=True) for b in range(width)]
     alpha, rho = rng.scalar(), rng.scalar()
     s_L, s_R = rng.scalars(N), rng.scalars(N)
     # a_R = a_L − 1, so <a_L, G> + <a_R, H> = Σ_{bit=1} G_i − Σ_{bit=0} H_i.
@@ -188,9 +258,8 @@ def _prove(
     z = transcript.challenge(b"z")
 
     y_pow = powers(y, N)
-    z_pow = powers(z, M + 3)
-    two_pow = [1 << k for k in range(bits)]
-    z2_two = [z_pow[2 + j] * t % p for j in range(M) for t in two_pow]  # z^(2+j)·2^k at index j·n + k
+    z_pow = powers(z, len(statement.widths) + 3)
+    z2_two = [z_pow[2 + j] << b for j, width in enumerate(statement.widths) for b in range(width)]
     l0 = [(bit - z) % p for bit in a_L]
     l1 = s_L
     r0 = [(yi * (bit - 1 + z) + zt) % p for yi, bit, zt in zip(y_pow, a_L, z2_two, strict=True)]
@@ -216,16 +285,20 @@ def _prove(
     Q = be.mul(G, w)
     y_inv_pow = powers(pow(y, -1, p), N)
     ipa = innerproduct.prove(be, transcript, Q, Gv, Hv, y_inv_pow, l_vec, r_vec)
-    proof = RangeProof(A, S, T1, T2, t_hat, tau_x, mu, ipa, be.name)
-    return proof, commitments
+    return RangeProof(A, S, T1, T2, t_hat, tau_x, mu, ipa, be.name), commitments
 
 
-def _delta(y: int, z: int, N: int, bits: int, M: int, y_minus_1_inv: int) -> int:
-    """δ(y, z) = (z − z²)·Σ_{i<N} y^i − (2^n − 1)·Σ_{j<M} z^(3+j), with both sums as geometric series."""
+def _delta(y: int, z: int, statement: Shape, y_minus_1_inv: int) -> int:
+    """δ(y, z) = (z − z²)·Σ_{i<N} y^i − Σ_j z^(3+j)·(2^(n_j) − 1), the first sum as a geometric series."""
     p = ORDER
+    N = statement.n
     y_sum = (pow(y, N, p) - 1) * y_minus_1_inv % p if y != 1 else N % p
-    z_sum = pow(z, 3, p) * (pow(z, M, p) - 1) * pow(z - 1, -1, p) % p if z != 1 else M % p
-    return ((z - z * z) * y_sum - ((1 << bits) - 1) * z_sum) % p
+    z_sum = 0
+    zj = pow(z, 3, p)
+    for width in statement.widths:
+        z_sum += zj * ((1 << width) - 1)
+        zj = zj * z % p
+    return ((z - z * z) * y_sum - z_sum) % p
 
 
 def _doubling(first: int, factors: list[int]) -> list[int]:
@@ -254,22 +327,21 @@ class _Weighted:
     scalars: list[int]
 
 
-def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], bits: int, context: bytes,
-                    weight: int) -> _Weighted | None:
+def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], statement: Shape,
+                    context: bytes, weight: int) -> _Weighted | None:
     """The mega-check of one proof times ``weight`` (see the module docstring); None if its shape is wrong.
 
-    With s the IPA challenge-product vector (s_i⁻¹ = s_(N−1−i)) and k = j·n + b:
-      G_k:  −w·z − (w·a)·s_k
-      H_k:   w·z + (w·z^(2+j)·y^(−jn))·(2/y)^b − (w·b)·y^(−k)·s_(N−1−k)
-    Both vectors come from ``_doubling``: s_k and y^(−k)·s_(N−1−k) are products over the bits of k.
+    With s_q the IPA challenge products (q < 2^k, s_q⁻¹ = s_(2^k−1−q)), the final vectors a, b of length c, and
+    index i = q·c + t = o_j + b (bit b of value j):
+      G_i:  −w·z − (w·a_t)·s_q
+      H_i:   w·z + w·z^(2+j)·2^b·y^(−i) − (w·b_t)·y^(−t)·(s_q⁻¹·y^(−c·q))
+    Both q-vectors come from ``_doubling``: they are products over the bits of q.
     """
     p = ORDER
-    m = len(commitments)
-    if bits not in BIT_WIDTHS or not 1 <= m <= MAX_AGGREGATION or proof.backend != be.name:
+    if len(commitments) != statement.m or proof.backend != be.name:
         return None
-    M = padded_count(m)
-    N = bits * M
-    transcript = _statement(be, commitments, bits, context)
+    N, c, k = statement.n, statement.c, statement.k
+    transcript = _statement(be, statement, commitments, context)
     transcript.append_point(b"A", be, proof.A)
     transcript.append_point(b"S", be, proof.S)
     y = transcript.challenge(b"y")
@@ -282,32 +354,39 @@ def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point]
     transcript.append_scalar(b"mu", proof.mu)
     w_ch = transcript.challenge(b"w")
     ipa = innerproduct.verification_scalars(be, transcript, N, proof.ipa)
-    if ipa is None:
+    if ipa is None or len(ipa.u_sq) != k:
         return None
-    lg_n = len(ipa.u_sq)
-    c = secrets.randbelow(p - 1) + 1  # joins the two equations of this proof
+    mix = secrets.randbelow(p - 1) + 1  # joins the two equations of this proof
     a, b = proof.ipa.a, proof.ipa.b
     y_inv, y_minus_1_inv = batch_inverse([y, y - 1]) if y != 1 else (1, 1)
-    delta = _delta(y, z, N, bits, M, y_minus_1_inv)
+    delta = _delta(y, z, statement, y_minus_1_inv)
     wz = weight * z % p
-    # s_0 = Π u_k⁻¹ and s_(N−1) = Π u_k; level k of the doubling multiplies by the challenge of round lg_n−1−k.
-    g_vec = _doubling(-weight * a * ipa.s_first, ipa.u_sq[::-1])
-    y_inv_2k = _squarings(y_inv, lg_n)
-    h_factors = [ui * yk % p for ui, yk in zip(ipa.u_inv_sq[::-1], y_inv_2k, strict=True)]
-    h_vec = _doubling(-weight * b * ipa.s_last, h_factors)
-    y_inv_n = pow(y_inv, bits, p)
-    block = _doubling_chain(weight * z * z % p, z * y_inv_n % p, M)  # w·z^(2+j)·y^(−jn)
-    bit_pow = powers(2 * y_inv % p, bits)  # (2/y)^b
-    h_vec = [hv + blk * q
-             for blk, row in zip(block, _rows(h_vec, bits), strict=True)
-             for hv, q in zip(row, bit_pow, strict=True)]
+    s = _doubling(ipa.s_first, ipa.u_sq[::-1])
+    g_vec = [-weight * at % p * sq for sq in s for at in a]
+    y_inv_c = pow(y_inv, c, p)
+    h_factors = [ui * yk % p for ui, yk in zip(ipa.u_inv_sq[::-1], _squarings(y_inv_c, k), strict=True)]
+    s_inv_y = _doubling(ipa.s_last, h_factors)
+    b_y = [-weight * bt * yt % p for bt, yt in zip(b, powers(y_inv, c), strict=True)]
+    h_vec = [bt * u for u in s_inv_y for bt in b_y]
+    # the value terms w·z^(2+j)·2^b·y^(−(o_j + b)), value by value
+    two_over_y = 2 * y_inv % p
+    zj = weight * z * z % p
+    offset = 0
+    y_inv_offset = 1
+    for width in statement.widths:
+        term = zj * y_inv_offset % p
+        for i in range(offset, offset + width):
+            h_vec[i] += term
+            term = term * two_over_y % p
+        offset += width
+        y_inv_offset = y_inv_offset * pow(y_inv, width, p) % p
+        zj = zj * z % p
     points = [proof.A, proof.S, proof.T1, proof.T2, *proof.ipa.L, *proof.ipa.R, *commitments]
-    scalars = [weight, weight * x, weight * c * x, weight * c * x * x, *(weight * u for u in ipa.u_sq),
+    scalars = [weight, weight * x, weight * mix * x, weight * mix * x * x, *(weight * u for u in ipa.u_sq),
                *(weight * u for u in ipa.u_inv_sq)]
-    wc_z2 = weight * c * z * z % p
-    scalars += _doubling_chain(wc_z2, z, m)
-    g = weight * (w_ch * (proof.t_hat - a * b) + c * (delta - proof.t_hat))
-    h = weight * (-proof.mu - c * proof.tau_x)
+    scalars += _doubling_chain(weight * mix * z * z % p, z, statement.m)
+    g = weight * (w_ch * (proof.t_hat - inner_product(a, b)) + mix * (delta - proof.t_hat))
+    h = weight * (-proof.mu - mix * proof.tau_x)
     return _Weighted(g, h, -wz, wz, g_vec, h_vec, points, scalars)
 
 
@@ -328,21 +407,30 @@ def _doubling_chain(first: int, ratio: int, count: int) -> list[int]:
     return out
 
 
-def _rows(vector: list[int], width: int) -> list[list[int]]:
-    return [vector[i:i + width] for i in range(0, len(vector), width)]
+Statement = Shape | Sequence[int] | int
+"""A Shape, or the bit widths of the values (one int: every value has that width) for a V2 proof."""
 
 
-def verify_range(
-    proof: RangeProof, commitments: list[Point], bits: int, context: bytes, backend: Backend | str | None = None
-) -> bool:
-    """True iff ``proof`` shows every commitment opens to a value in [0, 2^bits) under ``context``."""
-    return verify_range_batch([(proof, commitments, bits, context)], backend)
+def as_shape(statement: Statement, m: int) -> Shape | None:
+    """The Shape a statement stands for (``m`` committed values); None when the widths are not a valid V2 shape."""
+    if isinstance(statement, Shape):
+        return statement
+    try:
+        return shape(statement, m)
+    except ValueError:
+        return None
+
+
+def verify_range(proof: RangeProof, commitments: list[Point], statement: Statement, context: bytes,
+                 backend: Backend | str | None = None) -> bool:
+    """True iff ``proof`` shows every commitment opens to a value within its width under ``context``."""
+    return verify_range_batch([(proof, commitments, statement, context)], backend)
 
 
 def verify_range_batch(
-    items: list[tuple[RangeProof, list[Point], int, bytes]], backend: Backend | str | None = None
+    items: list[tuple[RangeProof, list[Point], Statement, bytes]], backend: Backend | str | None = None
 ) -> bool:
-    """True iff every (proof, commitments, bits, context) verifies; one MSM for the whole batch, each proof's
+    """True iff every (proof, commitments, statement, context) verifies; one MSM for the whole batch, each proof's
     equation weighted by an independent random scalar so no proof can cancel another's error.
 
     Commitments must be subgroup elements (the caller decompressed them with full checks). Proof points may come
@@ -358,8 +446,10 @@ def verify_range_batch(
     by_length: dict[int, list[_Weighted]] = {}
     points: list[Point] = []
     scalars: list[int] = []
-    for proof, commitments, bits, context in items:
-        weighted = _weighted_terms(be, proof, commitments, bits, context, secrets.randbelow(p - 1) + 1)
+    for proof, commitments, statement, context in items:
+        fixed = as_shape(statement, len(commitments))
+        weighted = None if fixed is None else _weighted_terms(be, proof, commitments, fixed, context,
+                                                              secrets.randbelow(p - 1) + 1)
         if weighted is None:
             return False
         g += weighted.g

@@ -11,7 +11,7 @@ from py_ecc.fields import optimized_bls12_381_FQ as FQ
 
 from circuits import g1_ints, innerproduct, rangeproof
 from circuits.group import get_backend
-from circuits.rangeproof import RangeProof, prove_range, verify_range, verify_range_batch
+from circuits.rangeproof import RangeProof, prove_range, shape, shape_v1, verify_range, verify_range_batch
 from circuits.scalars import ORDER, powers
 
 CTX = b"batch check"
@@ -47,11 +47,13 @@ def test_doubling_builds_the_reference_challenge_product_vector() -> None:
 
 @pytest.mark.parametrize("y, z", [(3, 5), (1, 7), (9, 1), (ORDER - 1, 2)])
 def test_delta_closed_form_equals_the_direct_sums(y: int, z: int) -> None:
-    bits, M = 8, 4
-    N = bits * M
-    direct = ((z - z * z) * sum(powers(y, N)) - ((1 << bits) - 1) * sum(powers(z, M + 3)[3:])) % ORDER
     y_minus_1_inv = pow(y - 1, -1, ORDER) if y != 1 else 1
-    assert rangeproof._delta(y, z, N, bits, M, y_minus_1_inv) == direct
+    for fixed in (shape_v1(8, 3), shape([5, 64, 3])):
+        N = fixed.n
+        z_pow = powers(z, len(fixed.widths) + 3)
+        direct = ((z - z * z) * sum(powers(y, N))
+                  - sum(z_pow[3 + j] * ((1 << w) - 1) for j, w in enumerate(fixed.widths))) % ORDER
+        assert rangeproof._delta(y, z, fixed, y_minus_1_inv) == direct
 
 
 @pytest.mark.parametrize("name", ["fast", "pure"])
@@ -64,10 +66,10 @@ def test_proof_point_with_a_torsion_component_is_rejected(name: str) -> None:
         point = be.decompress(data[offset:offset + 48])
         forged = data[:offset] + be.compress(be.add(point, torsion)) + data[offset + 48:]
         with pytest.raises(ValueError):
-            RangeProof.from_bytes(forged, be)
-        parsed = RangeProof.from_bytes(forged, be, subgroup_check=False)
+            RangeProof.from_bytes(forged, shape(8, 1), be)
+        parsed = RangeProof.from_bytes(forged, shape(8, 1), be, subgroup_check=False)
         assert not verify_range(parsed, commitments, 8, CTX, be)
-    assert verify_range(RangeProof.from_bytes(data, be, subgroup_check=False), commitments, 8, CTX, be)
+    assert verify_range(RangeProof.from_bytes(data, shape(8, 1), be, subgroup_check=False), commitments, 8, CTX, be)
 
 
 def test_batch_of_equal_and_mixed_lengths_rejects_any_single_bad_proof() -> None:
