@@ -22,7 +22,7 @@ import pyarrow.feather as feather
 
 from por.amounts import MAX_BALANCE, Token
 from por.errors import InputError
-from por.files import staged_directory, write_json
+from por.files import SECRET_MODE, atomic_open, staged_directory, write_json
 from por.secretfile import generate_secret, read_secret, write_secret
 from por.snapshot import OPERATOR_DIR, PUBLIC_DIR, ROOT_FILE, ROOT_FORMAT, ROOT_VERSION, SIGNATURE_FIELD
 
@@ -53,17 +53,22 @@ class BuildResult:
         return self.out_dir / PUBLIC_DIR / ROOT_FILE
 
 
-def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, **fields) -> dict:
-    """The public snapshot, fields in a fixed order (docs/SPEC.md §6)."""
+def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, *,
+                  version: int = ROOT_VERSION, arity: int = 2, token_fields: list[dict] | None = None,
+                  **fields) -> dict:
+    """The public snapshot, fields in a fixed order (docs/SPEC.md §6); ``token_fields`` extend each token entry."""
+    entries = [t.to_json() | extra for t, extra in zip(tokens, token_fields or [{}] * len(tokens), strict=True)]
+    shape = {"arity": arity} if version >= 3 else {}
     return {
         "format": ROOT_FORMAT,
-        "version": ROOT_VERSION,
+        "version": version,
         "mode": mode,
         "round": round_id,
         "hash": "sha256",
-        "tokens": [t.to_json() for t in tokens],
+        "tokens": entries,
         "root": root.hex(),
-        "leaf_count": 1 << depth,
+        **shape,
+        "leaf_count": arity**depth,
         "depth": depth,
         **fields,
     }
@@ -147,8 +152,9 @@ def check_totals(tokens: list[Token], amounts: np.ndarray) -> None:
 
 def write_user_index(operator: Path, user_ids: pa.Array, slots: np.ndarray) -> None:
     """operator/users.arrow: each user's id and leaf slot, in input order (Arrow IPC, memory-mappable)."""
-    feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots, pa.int64())}),
-                          operator / "users.arrow", compression="uncompressed")
+    with atomic_open(operator / "users.arrow", "wb", file_mode=SECRET_MODE, durable=False) as handle:
+        feather.write_feather(pa.table({"user_id": user_ids, "slot": pa.array(slots, pa.int64())}), handle,
+                              compression="uncompressed")
 
 
 def obtain_secret(path: Path) -> tuple[bytes, bool]:
@@ -162,7 +168,7 @@ def publish(stage: Path, meta: dict, document: dict, prepared: Prepared) -> dict
     """Last step of every build, inside the staging directory: operator/tree.json pinned to the root it belongs to
     (so operator state left by an interrupted publish is refused, never used), the master secret (a new one only
     now that the build succeeded; one kept in operator/ travels with it), then public/root.json."""
-    write_json(stage / OPERATOR_DIR / "tree.json", {**meta, "root": document["root"]})
+    write_json(stage / OPERATOR_DIR / "tree.json", {**meta, "root": document["root"]}, file_mode=SECRET_MODE)
     if prepared.secret_in_operator:
         write_secret(stage / OPERATOR_DIR / SECRET_NAME, prepared.secret)
     elif prepared.secret_created:

@@ -19,6 +19,13 @@ OPERATOR_DIR = "operator"
 ROOT_FILE = "root.json"
 ROOT_FORMAT = "por-root"
 ROOT_VERSION = 1
+"""The version of a plain root.json."""
+PRIVATE_ROOT_VERSION = 3
+"""The version of a private root.json: 3 (K-ary tree, per-token range widths); version 1 private roots (binary
+tree) are still read and their proofs verified."""
+ROOT_VERSIONS = {"plain": (1,), "private": (1, PRIVATE_ROOT_VERSION)}
+MAX_ARITY = 16
+MAX_RANGE_BITS = 64
 SIGNATURE_FIELD = "signatures"
 ATTESTATION_TAG = b"por/v1/root-attestation\x00"
 MAX_ROOT_DEPTH = 40
@@ -62,25 +69,36 @@ def read_root(path: str | Path) -> dict:
     if root.get("format") != ROOT_FORMAT:
         raise InputError(f"not a por root file (format is {root.get('format')!r})", path=path, field="format")
     version = require("version", int)
-    if not 1 <= version <= ROOT_VERSION:
-        raise InputError(f"root version {version} is not one this tool understands (1–{ROOT_VERSION})", path=path,
-                         field="version")
     mode = require("mode", str)
-    if mode not in ("plain", "private"):
+    if mode not in ROOT_VERSIONS:
         raise InputError(f"unknown mode {mode!r}", path=path, field="mode")
+    if version not in ROOT_VERSIONS[mode]:
+        known = " or ".join(map(str, ROOT_VERSIONS[mode]))
+        raise InputError(f"{mode} root version {version} is not one this tool understands ({known})", path=path,
+                         field="version")
     require("round", str)
     if root.get("hash") != "sha256":
         raise InputError(f"unsupported hash {root.get('hash')!r} (por roots use sha256)", path=path, field="hash")
     if not _is_hex(root.get("root"), 64):
         raise InputError("must be 64 hexadecimal characters", path=path, field="root")
     depth = require("depth", int)
-    if not 1 <= depth <= MAX_ROOT_DEPTH or require("leaf_count", int) != 1 << depth:
-        raise InputError(f"depth must be 1–{MAX_ROOT_DEPTH} and leaf_count 2^depth", path=path, field="depth")
+    v3 = is_private_v3(root)
+    arity = require("arity", int) if v3 else 2
+    if not 2 <= arity <= MAX_ARITY:
+        raise InputError(f"must be 2–{MAX_ARITY}", path=path, field="arity")
+    if not 1 <= depth <= MAX_ROOT_DEPTH or require("leaf_count", int) != arity**depth or arity**depth > 1 << MAX_ROOT_DEPTH:
+        raise InputError(f"depth must be 1–{MAX_ROOT_DEPTH}, leaf_count arity^depth (at most 2^{MAX_ROOT_DEPTH})",
+                         path=path, field="depth")
     tokens = require("tokens", list)
+    keys = ("symbol", "decimals", "range_bits") if v3 else ("symbol", "decimals")
     for i, tok in enumerate(tokens):
-        if not (isinstance(tok, dict) and isinstance(tok.get("symbol"), str) and valid_symbol(tok["symbol"])
-                and type(tok.get("decimals")) is int and 0 <= tok["decimals"] <= MAX_DECIMALS):
-            raise InputError(f"token {i} must be {{symbol, decimals}} with a valid symbol and 0–{MAX_DECIMALS} decimals",
+        if not (isinstance(tok, dict) and set(tok) == set(keys) and isinstance(tok.get("symbol"), str)
+                and valid_symbol(tok["symbol"])
+                and type(tok.get("decimals")) is int and 0 <= tok["decimals"] <= MAX_DECIMALS
+                and (not v3 or (type(tok.get("range_bits")) is int and 1 <= tok["range_bits"] <= MAX_RANGE_BITS))):
+            shown = "{" + ", ".join(keys) + "}"
+            raise InputError(f"token {i} must be {shown} with a valid symbol, 0–{MAX_DECIMALS} decimals"
+                             + (f" and a range width of 1–{MAX_RANGE_BITS} bits" if v3 else ""),
                              path=path, field="tokens")
     symbols = [t["symbol"] for t in tokens]
     if not symbols or len(set(symbols)) != len(symbols):
@@ -103,6 +121,16 @@ def read_root(path: str | Path) -> dict:
 
 def root_tokens(root: dict) -> list[Token]:
     return [Token(t["symbol"], t["decimals"]) for t in root["tokens"]]
+
+
+def is_private_v3(root: dict) -> bool:
+    """A private root of version 3: K-ary tree, group range proofs and a range width per token."""
+    return root.get("mode") == "private" and root.get("version") == PRIVATE_ROOT_VERSION
+
+
+def root_widths(root: dict) -> list[int]:
+    """Each token's range width: published in a version-3 private root, 64 bits in every earlier root."""
+    return [t.get("range_bits", MAX_RANGE_BITS) for t in root["tokens"]]
 
 
 def _is_hex(value: object, length: int) -> bool:

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from por.amounts import Token
 from por.cli import cli
-from por.errors import InputError
+from por.errors import VerificationError
 from por.private import container, rangeproofs
+from por.private.tree import stored_tree
 from por.private.build import build_private
-from por.private.prove import prove_private_all, prove_private_user
+from por.private.prove import private_user_proof, prove_private_all
 from por.private.solvency import prove_solvency_file, verify_solvency_file
 from por.private.totals import check_opened_totals, read_opened_totals, write_opened_totals
 from por.private.verify import verify_private
@@ -44,10 +45,12 @@ def test_root_publishes_commitments_but_no_totals_or_user_count(snapshot: Snapsh
     assert root["mode"] == "private" and "totals" not in root
     assert set(root["commitments"]) == {"BTC", "ETH"} and all(len(c) == 96 for c in root["commitments"].values())
     assert root["leaf_count"] == 16 and len(IDS) != 16
+    assert root["version"] == 3 and root["arity"] == 4 and root["depth"] == 2
+    assert [t["range_bits"] for t in root["tokens"]] == [64, 64]
 
 
 def test_user_proof_verifies_with_fast_and_pure_backends(snapshot: Snapshot) -> None:
-    proof = prove_private_user(snapshot, "bob")
+    proof = private_user_proof(snapshot, "bob")
     fast = verify_private(proof, snapshot.root, user_id="bob", backend="fast")
     assert fast.valid, fast.failures
     assert fast.balances == {"BTC": "0.00000007", "ETH": "3"}
@@ -55,14 +58,13 @@ def test_user_proof_verifies_with_fast_and_pure_backends(snapshot: Snapshot) -> 
     assert pure.valid, pure.failures
 
 
-def test_node_proofs_are_cached_and_made_once(snapshot: Snapshot) -> None:
-    prove_private_user(snapshot, "alice")
-    cache = rangeproofs.ProofCache(snapshot.operator, 2)
-    first = cache.get(0, 1)
-    assert first is not None
-    prove_private_user(snapshot, "alice")
-    assert cache.get(0, 1) == first  # not re-proved
-    assert cache.get(0, 0) is None  # alice's own leaf is opened, never range-proved for her
+def test_group_proofs_are_cached_and_made_once(snapshot: Snapshot) -> None:
+    private_user_proof(snapshot, "alice")
+    cache = rangeproofs.cache_for(stored_tree(snapshot), [64, 64])
+    first = cache.get(1, 0)  # the group of alice's leaf and its three siblings
+    assert first is not None and cache.get(2, 0) is not None
+    private_user_proof(snapshot, "bob")  # bob shares both groups
+    assert cache.get(1, 0) == first  # not re-proved
 
 
 def test_prove_all_writes_one_valid_proof_per_user(snapshot: Snapshot, tmp_path: Path) -> None:
@@ -95,9 +97,12 @@ def test_solvency_proof_verifies_only_for_sufficient_matching_reserves(snapshot:
     assert [r.solvent for r in other] == [True, False]
 
 
-def test_insolvent_token_gets_no_solvency_proof(snapshot: Snapshot, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="BTC"):
-        prove_solvency_file(snapshot, {"BTC": 2**40, "ETH": 5_000_000}, tmp_path / "solv.json")
+def test_insolvency_is_a_failure_naming_the_token_and_the_shortfall_and_writes_nothing(snapshot: Snapshot,
+                                                                                       tmp_path: Path) -> None:
+    with pytest.raises(VerificationError, match=r"BTC by 0\.00000012 \(reserves 10995\.11627776\)") as error:
+        prove_solvency_file(snapshot, {"BTC": 2**40, "ETH": 5_000_000}, tmp_path / "solv.json",
+                            reserves_source="reserves.csv")
+    assert str(error.value).startswith("reserves.csv: ") and error.value.exit_code == 1
     assert not (tmp_path / "solv.json").exists()
 
 

@@ -112,7 +112,12 @@ def test_ctrl_c_during_a_build_leaves_nothing_and_prints_one_line(tmp_path: Path
         PARENT = os.getpid()
         tree.build_partition = slow
         import threading
-        threading.Timer(1.0, lambda: os.killpg(os.getpgid(0), signal.SIGINT)).start()
+        real_pool = tree.fork_pool
+        def pool_then_ctrl_c(workers):  # Ctrl-C once the workers are busy, however slow the machine
+            pool = real_pool(workers)
+            threading.Timer(0.5, lambda: os.killpg(os.getpgid(0), signal.SIGINT)).start()
+            return pool
+        tree.fork_pool = pool_then_ctrl_c
         from por.cli import main
         main(["build", {str(data)!r}, "--out", {str(tmp_path / "snap")!r}, "--workers", "2"])
     """)

@@ -41,16 +41,26 @@ def progress_bar() -> Progress:
               help="Master secret file (default DIR/operator/master-secret.hex; generated, mode 0600, when absent).")
 @click.option("--force", is_flag=True, help="Replace the snapshot already in DIR (its signatures are lost).")
 @click.option("--mode", type=click.Choice(["plain", "private"]), default="plain", show_default=True)
+@click.option("--range-bits", "range_bits", multiple=True, metavar="N|SYM=N",
+              help="Private mode: range width in bits of every token (N) or of one (SYM=N); default 64. Public: it "
+                   "bounds the liabilities (total < 2^N); narrower is faster.")
+@click.option("--range-bits-from", "range_bits_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Private mode: derive each token's range width from this reserves file (bit length of the "
+                   "verified reserves).")
+@click.option("--arity", type=click.Choice(["4", "8"]), default="4", show_default=True,
+              help="Private mode: children per node of the commitment tree.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--scheduler", help="Run the build on a Dask cluster (tcp://HOST:PORT); paths must be shared.")
 @click.option("--json", "as_json", is_flag=True, help="Print root.json instead of a summary.")
-def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, force, mode, workers,
-          scheduler, as_json):
+def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, force, mode,
+          range_bits, range_bits_from, arity, workers, scheduler, as_json):
     """Build the Merkle sum tree from a balances export (a file or a directory of partition files) and publish it."""
     from por.ingest import load_balances, parse_decimals
 
     spec = parse_decimals(list(decimals))
     kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), force=force)
+    if mode == "plain" and (range_bits or range_bits_from or arity != "4"):
+        raise InputError("--range-bits, --range-bits-from and --arity are for private mode (--mode private)")
     if input_path.is_dir() or scheduler:
         if mode == "private":
             raise InputError("private mode builds from one input file on this machine (no directory or --scheduler)")
@@ -63,14 +73,22 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
                                        round_up=rounding == "up", **kwargs)
         finally:
             engine.close()
-    else:
+    elif mode == "private":
+        from por.private.build import build_private
+        from por.private.widths import parse_range_bits, widths_from_reserves
+
         balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=rounding == "up")
-        if mode == "private":
-            from por.private.build import build_private as build_in_memory
-        else:
-            from por.plain.build import build_plain as build_in_memory
-        result = build_in_memory(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
-                                 **kwargs)
+        if range_bits and range_bits_from:
+            raise InputError("give either --range-bits or --range-bits-from, not both")
+        widths = (widths_from_reserves(range_bits_from, balances.tokens) if range_bits_from
+                  else parse_range_bits(range_bits, balances.tokens))
+        result = build_private(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
+                               range_bits=widths, arity=int(arity), **kwargs)
+    else:
+        from por.plain.build import build_plain
+
+        balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=rounding == "up")
+        result = build_plain(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers, **kwargs)
     out = console()
     if as_json:
         click.echo(json.dumps(result.root, indent=2))

@@ -32,7 +32,8 @@ def prove_solvency(snapshot_dir, reserves_path, out_path, secret_path):
     from por.private.solvency import prove_solvency_file, reserve_totals
 
     snapshot = _private_snapshot(snapshot_dir, secret_path)
-    document = prove_solvency_file(snapshot, reserve_totals(reserves_path, snapshot.tokens), out_path)
+    document = prove_solvency_file(snapshot, reserve_totals(reserves_path, snapshot.tokens), out_path,
+                                   reserves_source=str(reserves_path))
     click.echo(f"solvency proofs for {', '.join(document['proofs'])} written to {out_path}")
 
 

@@ -16,7 +16,7 @@ from por.errors import InputError
 from por.ingest import DecimalsSpec, load_balances
 from por.private.build import build_private
 from por.private.totals import check_opened_totals, opened_totals, read_opened_totals
-from por.snapshot import read_root, root_tokens
+from por.snapshot import is_private_v3, read_root, root_tokens, root_widths
 from por.snapshot_store import Snapshot
 
 
@@ -25,6 +25,9 @@ def audit_private(input_path: Path, root_path: Path, secret_path: Path, *, fmt: 
     root = read_root(root_path)
     if root["mode"] != "private":
         raise InputError("this root is a plain-mode snapshot; audit it with the plain tools", path=root_path)
+    if not is_private_v3(root):
+        raise InputError("this private root was built by an earlier version of por (binary tree); audit it with "
+                         "that version", path=root_path)
     tokens = root_tokens(root)
     balances = load_balances(input_path, fmt=fmt,
                              decimals=DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}))
@@ -35,9 +38,11 @@ def audit_private(input_path: Path, root_path: Path, secret_path: Path, *, fmt: 
         raise InputError(f"the export has {len(balances.user_ids)} users, more than the published capacity",
                          path=input_path)
     with tempfile.TemporaryDirectory(prefix="por-audit-") as tmp:
-        rebuilt = build_private(tokens, balances.user_ids, balances.amounts, Path(tmp), secret_path=secret_path,
-                                round_id=root["round"], pad_to=root["leaf_count"], workers=workers)
-        mine = opened_totals(Snapshot(Path(tmp), secret_path=secret_path))
+        rebuilt = build_private(tokens, balances.user_ids, balances.amounts, Path(tmp) / "snap",
+                                secret_path=secret_path, round_id=root["round"], pad_to=root["leaf_count"],
+                                workers=workers, arity=root["arity"],
+                                range_bits=dict(zip([t.symbol for t in tokens], root_widths(root), strict=True)))
+        mine = opened_totals(Snapshot(Path(tmp) / "snap", secret_path=secret_path))
     report = AuditReport(root["round"], root["root"], rebuilt.root["root"])
     recomputed = {s: (e["total"], int(e["blinding"], 16)) for s, e in mine["totals"].items()}
     opened = {s: (_units(t, tokens, s), r) for s, (t, r) in recomputed.items()}

@@ -1,17 +1,18 @@
-"""The private-mode user proof, version 2: a binary container (docs/SPEC.md §13.5.1).
+"""The private-mode user proof, version 3: a binary container over the K-ary tree (docs/SPEC.md §13.5).
 
-JSON with base64 cost a third more than the bytes it carried (50 kB at depth 20 × 10 tokens); points and range
-proofs are incompressible, so fixed-width binary is the floor (≈ 37 kB). Layout, all integers big-endian,
+Points and range proofs are incompressible, so fixed-width binary is the floor. All integers big-endian,
 ``label(s)`` = u16 length || UTF-8:
 
-    magic[8] = 89 50 4F 52 50 52 56 0A ("\\x89PORPRV\\n")   version u16 = 2
-    header:  label(round) || root[32] || depth u8 || range_bits u8 || T u16 || (label(symbol) || decimals u8) × T
+    magic[8] = 89 50 4F 52 50 52 56 0A ("\\x89PORPRV\\n")   version u16 = 3
+    header:  label(round) || root[32] || arity u8 || depth u8 || T u16
+             || (label(symbol) || decimals u8 || range_bits u8) × T
     opening: label(user id) || salt[32] || leaf_index u64 || balance u64 × T || blinding[32] × T
-    path:    depth records, heights 0 .. depth−1: hash[32] || T × commitment[48] || range proof[proof_bytes(T)]
+    path:    depth levels, heights 0 .. depth−1, each: the K − 1 siblings of the path node in child order
+             (hash[32] || T × commitment[48] each) || the group range proof of their parent
 
-Nothing may follow the last record. The first byte 0x89 is never the start of UTF-8 text, so a binary proof
-cannot be mistaken for JSON (and vice versa). ``prove --all`` writes a *bundle*: magic "\\x89PORBDL\\n", version
-u16 = 1, then (u32 length || proof container) repeated.
+Nothing may follow the last level. The first byte 0x89 is never the start of UTF-8 text, so a binary proof
+cannot be mistaken for JSON (and vice versa). Version 2 (binary tree) is still read (por.private.legacy).
+``prove --all`` writes a *bundle*: magic "\\x89PORBDL\\n", version u16 = 1, then (u32 length || container) repeated.
 """
 
 from __future__ import annotations
@@ -21,86 +22,60 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from circuits.rangeproof import MAX_VALUES, MAX_WIDTH
 from circuits.scalars import ORDER
 from por.amounts import Token, format_amount
-from por.errors import InputError
 from por.hashing import MAX_DEPTH
 from por.kdf import encode_label
-from por.private.envelope import record_size
+from por.private.legacy import container as legacy
+from por.private.rangeproofs import group_shape
 from por.private.tree import POINT
+from por.private.wire import Reader
 
 MAGIC = b"\x89PORPRV\n"
-VERSION = 2
+VERSION = 3
 BUNDLE_MAGIC = b"\x89PORBDL\n"
 BUNDLE_VERSION = 1
-MAX_TOKENS = 1024
-"""Largest token count a container may declare (the aggregation limit of one node range proof)."""
+MAX_ARITY = 16
+
+
+@dataclass(frozen=True)
+class Sibling:
+    hash: bytes
+    commitments: bytes  # T compressed points
 
 
 @dataclass(frozen=True)
 class PrivateProof:
-    """A decoded user proof, whatever its encoding; ``records`` is the raw path, depth × record_size(T) bytes."""
+    """A decoded version-3 proof: per height, the K − 1 siblings (child order, the path node's position skipped)
+    and the group range proof of their parent."""
 
     round: str
     root: bytes
+    arity: int
     depth: int
-    range_bits: int
     tokens: list[Token]
+    widths: list[int]
     user_id: str
     salt: bytes
     leaf_index: int
     balances: list[int]
     blindings: list[int]
-    records: bytes
+    levels: list[tuple[list[Sibling], bytes]]
 
 
 def encode(proof: PrivateProof) -> bytes:
     count = len(proof.tokens)
-    if len(proof.records) != proof.depth * record_size(count):
-        raise ValueError("the path records do not match depth and token count")
     parts = [MAGIC, struct.pack(">H", VERSION), encode_label(proof.round), proof.root,
-             struct.pack(">BBH", proof.depth, proof.range_bits, count)]
-    parts += [encode_label(t.symbol) + bytes([t.decimals]) for t in proof.tokens]
+             struct.pack(">BBH", proof.arity, proof.depth, count)]
+    parts += [encode_label(t.symbol) + bytes([t.decimals, w]) for t, w in zip(proof.tokens, proof.widths, strict=True)]
     parts += [encode_label(proof.user_id), proof.salt, struct.pack(">Q", proof.leaf_index)]
     parts += [struct.pack(f">{count}Q", *proof.balances)]
     parts += [r.to_bytes(32, "big") for r in proof.blindings]
-    parts.append(proof.records)
+    for siblings, group_proof in proof.levels:
+        parts += [s.hash + s.commitments for s in siblings]
+        parts.append(group_proof)
     return b"".join(parts)
-
-
-class _Reader:
-    """Cursor over untrusted bytes: every short read is an InputError naming the field being read."""
-
-    def expect_header(self, magic: bytes, version: int, what: str) -> None:
-        """Magic bytes, then a u16 format version this reader understands."""
-        if self.take(len(magic), "magic") != magic:
-            raise self.fail(f"not a por {what} (wrong magic bytes)", "magic")
-        found = self.unpack(">H", "version")
-        if found != version:
-            raise self.fail(f"unsupported {what} version {found} (this verifier reads version {version})", "version")
-
-    def __init__(self, data: bytes, source: str) -> None:
-        self.data, self.pos, self.source = data, 0, source
-
-    def take(self, size: int, field: str) -> bytes:
-        if self.pos + size > len(self.data):
-            raise InputError(f"the proof is truncated (needs {size} more bytes at offset {self.pos})",
-                             path=self.source, field=field)
-        self.pos += size
-        return self.data[self.pos - size:self.pos]
-
-    def unpack(self, fmt: str, field: str) -> int:
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt), field))[0]
-
-    def label(self, field: str) -> str:
-        raw = self.take(self.unpack(">H", field), field)
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("is not valid UTF-8", path=self.source, field=field) from None
-
-    def fail(self, message: str, field: str) -> InputError:
-        return InputError(message, path=self.source, field=field)
 
 
 def is_container(data: bytes) -> bool:
@@ -111,24 +86,57 @@ def is_bundle(data: bytes) -> bool:
     return data.startswith(BUNDLE_MAGIC)
 
 
-def decode(data: bytes, source: str = "proof") -> PrivateProof:
-    """Parse a version-2 container; any structural problem (magic, version, truncation, trailing bytes, out-of-range
-    field) is an InputError naming the field. Semantic checks against root.json are the verifier's job."""
-    r = _Reader(bytes(data), source)
-    r.expect_header(MAGIC, VERSION, "private proof")
+def decode(data: bytes, source: str = "proof") -> PrivateProof | legacy.LegacyProof:
+    """Parse a container of version 3 (or a legacy version 2); any structural problem (magic, version, truncation,
+    trailing bytes, out-of-range field) is an InputError naming the field. Checks against root.json are the
+    verifier's job."""
+    r = Reader(bytes(data), source)
+    version = r.expect_magic(MAGIC, "private proof")
+    if version == legacy.VERSION:
+        return legacy.decode_after_version(r)
+    if version != VERSION:
+        raise r.fail(f"unsupported private proof version {version} (this verifier reads versions 2 and 3)",
+                     "version")
+    round_id, root, arity, depth, tokens, widths = _header(r)
+    user_id, salt, leaf_index, balances, blindings = _opening(r, len(tokens))
+    proof_size = group_shape(widths, arity).proof_bytes
+    levels = []
+    for height in range(depth):
+        siblings = [Sibling(r.take(32, f"levels[{height}].siblings[{j}].hash"),
+                            r.take(POINT * len(tokens), f"levels[{height}].siblings[{j}].commitments"))
+                    for j in range(arity - 1)]
+        levels.append((siblings, r.take(proof_size, f"levels[{height}].group_proof")))
+    r.end()
+    return PrivateProof(round_id, root, arity, depth, tokens, widths, user_id, salt, leaf_index, balances, blindings,
+                        levels)
+
+
+def _header(r: Reader) -> tuple[str, bytes, int, int, list[Token], list[int]]:
     round_id = r.label("header.round")
     root = r.take(32, "header.root")
+    arity = r.unpack(">B", "header.arity")
+    if not 2 <= arity <= MAX_ARITY:
+        raise r.fail(f"must be between 2 and {MAX_ARITY}, got {arity}", "header.arity")
     depth = r.unpack(">B", "header.depth")
-    if not 1 <= depth <= MAX_DEPTH:
-        raise r.fail(f"must be between 1 and {MAX_DEPTH}, got {depth}", "header.depth")
-    range_bits = r.unpack(">B", "header.range_bits")
+    if not 1 <= depth <= MAX_DEPTH or arity**depth > 1 << MAX_DEPTH:
+        raise r.fail(f"must be between 1 and {MAX_DEPTH} levels of at most 2^{MAX_DEPTH} leaves, got {depth}",
+                     "header.depth")
     count = r.unpack(">H", "header.token_count")
-    if not 1 <= count <= MAX_TOKENS:
-        raise r.fail(f"must be between 1 and {MAX_TOKENS}, got {count}", "header.token_count")
-    tokens = []
+    if not count >= 1 or arity * count > MAX_VALUES:
+        raise r.fail(f"must be between 1 and {MAX_VALUES // arity} for arity {arity}, got {count}",
+                     "header.token_count")
+    tokens, widths = [], []
     for t in range(count):
         symbol = r.label(f"header.tokens[{t}].symbol")
         tokens.append(Token(symbol, r.unpack(">B", f"header.tokens[{t}].decimals")))
+        width = r.unpack(">B", f"header.tokens[{t}].range_bits")
+        if not 1 <= width <= MAX_WIDTH:
+            raise r.fail(f"must be between 1 and {MAX_WIDTH}, got {width}", f"header.tokens[{t}].range_bits")
+        widths.append(width)
+    return round_id, root, arity, depth, tokens, widths
+
+
+def _opening(r: Reader, count: int) -> tuple[str, bytes, int, list[int], list[int]]:
     user_id = r.label("opening.user_id")
     salt = r.take(32, "opening.salt")
     leaf_index = r.unpack(">Q", "opening.leaf_index")
@@ -137,14 +145,26 @@ def decode(data: bytes, source: str = "proof") -> PrivateProof:
     blindings = [int.from_bytes(raw[32 * t:32 * (t + 1)], "big") for t in range(count)]
     if any(not 0 < b < ORDER for b in blindings):
         raise r.fail("every blinding must be a scalar in [1, group order)", "opening.blindings")
-    size = record_size(count)
-    for height in range(depth):
-        r.take(size, f"siblings[{height}]")
-    if r.pos != len(r.data):
-        raise r.fail(f"{len(r.data) - r.pos} unexpected bytes after the last sibling record", "end")
-    records = r.data[r.pos - depth * size:r.pos]
-    return PrivateProof(round_id, root, depth, range_bits, tokens, user_id, salt, leaf_index, balances, blindings,
-                        records)
+    return user_id, salt, leaf_index, balances, blindings
+
+
+def peek_user_id(data: bytes, source: str = "proof") -> str:
+    """The user id inside a container (any version) without decoding its path: finding one user's proof in a
+    bundle costs a few reads per entry."""
+    r = Reader(bytes(data), source)
+    version = r.expect_magic(MAGIC, "private proof")
+    if version == VERSION:
+        _, _, _, _, tokens, _ = _header(r)
+        return r.label("opening.user_id")
+    if version == legacy.VERSION:
+        r.label("header.round")
+        r.take(33, "header.root")
+        r.take(1, "header.range_bits")
+        for t in range(r.unpack(">H", "header.token_count")):
+            r.label(f"header.tokens[{t}].symbol")
+            r.take(1, f"header.tokens[{t}].decimals")
+        return r.label("opening.user_id")
+    raise r.fail(f"unsupported private proof version {version}", "version")
 
 
 def bundle_header() -> bytes:
@@ -157,8 +177,11 @@ def bundle_entry(container: bytes) -> bytes:
 
 def split_bundle(data: bytes, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
     """(source label, container bytes) of every proof in a bundle; structural problems are InputErrors."""
-    r = _Reader(bytes(data), source)
-    r.expect_header(BUNDLE_MAGIC, BUNDLE_VERSION, "proof bundle")
+    r = Reader(bytes(data), source)
+    version = r.expect_magic(BUNDLE_MAGIC, "proof bundle")
+    if version != BUNDLE_VERSION:
+        raise r.fail(f"unsupported proof bundle version {version} (this verifier reads version {BUNDLE_VERSION})",
+                     "version")
     number = 0
     while r.pos < len(r.data):
         number += 1
@@ -166,23 +189,28 @@ def split_bundle(data: bytes, source: str = "proofs") -> Iterator[tuple[str, byt
         yield f"{source}#{number}", r.take(size, f"proof {number}")
 
 
-def json_view(proof: PrivateProof) -> dict:
+def json_view(proof: PrivateProof | legacy.LegacyProof) -> dict:
     """A readable rendering for ``por inspect`` (not an input format: verifiers read the binary)."""
+    common = {"format": "por-proof", "encoding": "binary", "mode": "private", "hash": "sha256", "round": proof.round,
+              "root": proof.root.hex(), "depth": proof.depth, "tokens": [t.to_json() for t in proof.tokens],
+              "user": {"id": proof.user_id, "salt": proof.salt.hex(),
+                       "balances": {t.symbol: _amount(v, t) for t, v in zip(proof.tokens, proof.balances,
+                                                                              strict=True)},
+                       "blindings": [f"{b:064x}" for b in proof.blindings]},
+              "leaf_index": proof.leaf_index}
+    if isinstance(proof, legacy.LegacyProof):
+        return {**common, "version": legacy.VERSION, "range_bits": proof.range_bits,
+                "path": base64.b64encode(proof.records).decode("ascii")}
     count = len(proof.tokens)
-    size, points = record_size(count), POINT * count
-    siblings = []
-    for height in range(proof.depth):
-        rec = proof.records[height * size:(height + 1) * size]
-        siblings.append({"height": height, "index": (proof.leaf_index >> height) ^ 1, "hash": rec[:32].hex(),
-                         "commitments": [rec[32 + POINT * t:32 + POINT * (t + 1)].hex() for t in range(count)],
-                         "range_proof": base64.b64encode(rec[32 + points:]).decode("ascii")})
-    return {"format": "por-proof", "version": VERSION, "encoding": "binary", "mode": "private", "hash": "sha256",
-            "round": proof.round, "root": proof.root.hex(), "depth": proof.depth,
-            "tokens": [t.to_json() for t in proof.tokens], "range_bits": proof.range_bits,
-            "user": {"id": proof.user_id, "salt": proof.salt.hex(),
-                     "balances": {t.symbol: _amount(v, t) for t, v in zip(proof.tokens, proof.balances, strict=True)},
-                     "blindings": [f"{b:064x}" for b in proof.blindings]},
-            "leaf_index": proof.leaf_index, "siblings": siblings}
+    levels = []
+    for height, (siblings, group_proof) in enumerate(proof.levels):
+        levels.append({"height": height,
+                       "siblings": [{"hash": s.hash.hex(),
+                                     "commitments": [s.commitments[POINT * t:POINT * (t + 1)].hex() for t in range(count)]}
+                                    for s in siblings],
+                       "group_proof": base64.b64encode(group_proof).decode("ascii")})
+    return {**common, "version": VERSION, "arity": proof.arity,
+            "range_bits": {t.symbol: w for t, w in zip(proof.tokens, proof.widths, strict=True)}, "levels": levels}
 
 
 def _amount(value: int, token: Token) -> str:
@@ -197,3 +225,4 @@ def binary_json_view(data: bytes, source: str) -> dict | list[dict]:
     if is_bundle(data):
         return [json_view(decode(entry, label)) for label, entry in split_bundle(data, source)]
     return json_view(decode(data, source))
+

@@ -1,13 +1,13 @@
 """User side, private mode: verify one proof against the published root.json (docs/SPEC.md §13.6).
 
-Both encodings — the version-2 binary container (por.private.container) and the version-1 JSON envelope — are
-reduced to the same checks. Nothing that can be recomputed is trusted. The leaf is rebuilt from the user's own id
-(``user_id`` when given), salt, balances (exact amounts below 2^64 base units) and blindings; every sibling
-commitment is decompressed with curve and subgroup checks and must not be the identity; parent commitments are
-recomputed as left + right and hashes up to the top; the root digest (binding round, tokens, depth and the root
-commitments) must equal the published one; and every sibling's aggregated range proof — bound to this root and
-that node's position — is checked in ONE batch, whose generator terms are shared by all the path's proofs. The
-user's own leaf needs no range proof: its opening shows the values.
+Version 3 proofs (K-ary tree, group range proofs, per-token widths) are checked here; proofs of earlier versions go
+to por.private.legacy, each against a root of its own version. Nothing that can be recomputed is trusted. The leaf
+is rebuilt from the user's own id (``user_id`` when given), salt, balances and blindings; every sibling commitment
+is decompressed with curve and subgroup checks and must not be the identity; each parent's commitments are
+recomputed as the sum of its K children's and its hash from theirs, up to the top; the root digest (binding round,
+arity, tokens with their widths, depth and the root commitments) must equal the published one; and the group range
+proof of every level — all K children of the path node's parent, each token within its published width, bound to
+that parent's position in this root — is checked in ONE batch whose generator terms are shared.
 """
 
 from __future__ import annotations
@@ -15,179 +15,111 @@ from __future__ import annotations
 from circuits import pedersen
 from circuits.group import get_backend
 from circuits.rangeproof import verify_range_batch
-from circuits.scalars import ORDER
 from por.amounts import format_amount
-from por.claims import check_claims, parse_own_balances
-from por.errors import InputError
-from por.hashing import MAX_DEPTH, user_hash
-from por.private import container, hashing, rangeproofs
+from por.claims import check_claims
+from por.hashing import user_hash
+from por.private import container, hashing
+from por.private.checks import decode_points, encode_points, private_verdict, root_bytes
 from por.private.container import PrivateProof
-from por.private.envelope import PROOF_FORMAT, PROOF_VERSION, record_size, unb64
-from por.private.tree import POINT
-from por.snapshot import root_tokens
+from por.private.legacy.container import LegacyProof
+from por.private.legacy.verify import verify_legacy
+from por.private.rangeproofs import group_shape, parse_group_proof
+from por.snapshot import is_private_v3, root_tokens, root_widths
 from por.verdict import Verdict
 
 
-def _field(obj: dict, name: str, kind: type, source: str, prefix: str = ""):
-    value = obj.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise InputError(f"missing or not a {kind.__name__}", path=source, field=prefix + name)
-    return value
-
-
-def _salt(text: object, source: str) -> bytes:
-    try:
-        raw = bytes.fromhex(text) if isinstance(text, str) else b""
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
-        raise InputError("must be 64 hexadecimal characters", path=source, field="user.salt")
-    return raw
-
-
-def _points(backend, data: bytes, tokens: int) -> list | None:
-    """Decompress T points with full checks; None when any is invalid or the identity."""
-    try:
-        return [backend.decompress(data[t * POINT:(t + 1) * POINT]) for t in range(tokens)]
-    except ValueError:
-        return None
-
-
-def _compress(backend, points: list) -> bytes:
-    return b"".join(backend.compress(p) for p in points)
-
-
-def verify_private(proof: dict | bytes | PrivateProof, root: dict, *, user_id: str | None = None,
+def verify_private(proof: dict | bytes | PrivateProof | LegacyProof, root: dict, *, user_id: str | None = None,
                    source: str = "proof", backend: str | None = None) -> Verdict:
-    """Verify a native private-mode proof — a version-2 binary container (bytes or decoded) or a version-1 JSON
+    """Verify a native private-mode proof — binary (bytes or decoded, version 3 or 2) or a version-1 JSON
     document — against a (validated) root.json document."""
     if isinstance(proof, bytes | bytearray | memoryview):
         proof = container.decode(bytes(proof), source)
-    if isinstance(proof, dict):
-        return _verify_json_v1(proof, root, user_id, source, backend)
     be = get_backend(backend)
-    verdict = _verdict(root, be.name, source, "binary v2")
+    legacy_proof = not isinstance(proof, PrivateProof)
+    if legacy_proof != (not is_private_v3(root)):
+        verdict = private_verdict(root, be.name, source, "binary v3" if not legacy_proof else "legacy")
+        verdict.user = user_id or (proof.get("user", {}).get("id") if isinstance(proof, dict) else proof.user_id)
+        verdict.check("proof version", False,
+                      "this proof is for a snapshot of another version of the private mode than the published root "
+                      f"(root version {root.get('version')}, proof {'version 1 or 2' if legacy_proof else 'version 3'})")
+        return verdict
+    if legacy_proof:
+        return verify_legacy(proof, root, user_id=user_id, source=source, backend=backend)
+    return _verify_v3(proof, root, user_id, source, be)
+
+
+def _verify_v3(proof: PrivateProof, root: dict, user_id: str | None, source: str, be) -> Verdict:
+    verdict = private_verdict(root, be.name, source, "binary v3")
     verdict.user = user_id or proof.user_id
-    tokens = root_tokens(root)
-    if not _header_checks(verdict, root, user_id, mode=root["mode"], round_id=proof.round,
-                          tokens=[t.to_json() for t in proof.tokens], range_bits=proof.range_bits,
-                          proof_user=proof.user_id, depth=proof.depth, index=proof.leaf_index):
+    tokens, widths = root_tokens(root), root_widths(root)
+    claimed = [{**t.to_json(), "range_bits": w} for t, w in zip(proof.tokens, proof.widths, strict=True)]
+    if not check_claims(verdict, root, "private", user_id, mode="private", round_id=proof.round, tokens=claimed,
+                        proof_user=proof.user_id) or claimed != root["tokens"]:
         return verdict
-    if len(proof.tokens) != len(tokens):
-        return verdict  # the "tokens" check failed; the path records are sized for another token list
+    arity, depth = root["arity"], root["depth"]
+    if not verdict.check("tree shape", (proof.arity, proof.depth) == (arity, depth)
+                         and 0 <= proof.leaf_index < arity**depth,
+                         f"arity {proof.arity}, depth {proof.depth}, leaf index {proof.leaf_index}; published arity "
+                         f"{arity}, depth {depth}"):
+        return verdict
+    over = [t.symbol for t, b, w in zip(tokens, proof.balances, widths, strict=True) if b >> w]
     verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, proof.balances, strict=True)}
-    verdict.check("own balances", True, "every balance is an exact amount in [0, 2^64) base units")
-    _verify_path(verdict, be, root, proof.root.hex(), proof.salt, proof.balances, proof.blindings, proof.depth,
-                 proof.leaf_index, proof.records)
-    return verdict
-
-
-def _verdict(root: dict, backend: str, source: str, encoding: str) -> Verdict:
-    return Verdict(format="por", source=source, root=root["root"],
-                   info={"round": root["round"], "mode": "private", "backend": backend, "encoding": encoding})
-
-
-def _header_checks(verdict: Verdict, root: dict, user_id: str | None, *, mode: object, round_id: object,
-                   tokens: object, range_bits: object, proof_user: str, depth: int, index: int) -> bool:
-    """What the proof claims about itself against the published root; False when verification cannot go on."""
-    if not check_claims(verdict, root, "private", user_id, mode=mode, round_id=round_id, tokens=tokens,
-                        proof_user=proof_user):
-        return False
-    verdict.check("range bits", range_bits == rangeproofs.RANGE_BITS,
-                  f"node range proofs must be {rangeproofs.RANGE_BITS}-bit")
-    return verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
-                         f"depth {depth}, leaf index {index}; published depth {root['depth']}")
-
-
-def _verify_json_v1(proof: dict, root: dict, user_id: str | None, source: str, backend: str | None) -> Verdict:
-    if proof.get("format") != PROOF_FORMAT or proof.get("version") != PROOF_VERSION:
-        raise InputError("not a por proof of a supported version", path=source, field="format")
-    be = get_backend(backend)
-    tokens = root_tokens(root)
-    count = len(tokens)
-    verdict = _verdict(root, be.name, source, "json v1")
-    user = _field(proof, "user", dict, source)
-    proof_user = _field(user, "id", str, source, "user.")
-    salt = _salt(user.get("salt"), source)
-    balances_json = _field(user, "balances", dict, source, "user.")
-    depth = _field(proof, "depth", int, source)
-    index = _field(proof, "leaf_index", int, source)
-    verdict.user = user_id or proof_user
-    if not _header_checks(verdict, root, user_id, mode=proof.get("mode"), round_id=proof.get("round"),
-                          tokens=proof.get("tokens"), range_bits=proof.get("range_bits"), proof_user=proof_user,
-                          depth=depth, index=index):
+    if not verdict.check("own balances", not over,
+                         "every balance is an exact amount within its token's published range width" if not over
+                         else f"your balance of {', '.join(over)} is not below 2^(published range width)"):
         return verdict
-    blind_raw = unb64(user.get("blindings"), 32 * count, source, "user.blindings")
-    blindings = [int.from_bytes(blind_raw[32 * t:32 * (t + 1)], "big") for t in range(count)]
-    if any(not 0 < r < ORDER for r in blindings):
-        raise InputError("every blinding must be a scalar in [1, group order)", path=source, field="user.blindings")
-    records = unb64(proof.get("siblings"), depth * record_size(count), source, "siblings")
-    balances = parse_own_balances(verdict, balances_json, tokens, source)
-    if balances is not None:
-        root_text = proof.get("root")
-        _verify_path(verdict, be, root, root_text if isinstance(root_text, str) else "", salt, balances, blindings,
-                     depth, index, records)
+    _verify_path(verdict, be, root, proof, tokens, widths)
     return verdict
 
 
-def _verify_path(verdict: Verdict, be, root: dict, proof_root: str, salt: bytes, balances: list[int],
-                 blindings: list[int], depth: int, index: int, records: bytes) -> None:
-    """Rebuild the leaf from the opening, walk up through the siblings to the root, then batch-verify every
-    sibling's range proof."""
-    tokens = root_tokens(root)
-    count = len(tokens)
-    leaf_points = pedersen.commit_many(balances, blindings, be)
-    node_points = leaf_points
-    node = hashing.leaf_hash(user_hash(verdict.user, salt), _compress(be, leaf_points))
-    size = record_size(count)
-    root_bytes = _root_bytes(root["root"])
+def _verify_path(verdict: Verdict, be, root: dict, proof: PrivateProof, tokens: list, widths: list[int]) -> None:
+    """Rebuild the leaf from the opening, climb through every level's siblings to the root, then batch-verify every
+    level's group range proof."""
+    count, arity = len(tokens), proof.arity
+    statement = group_shape(widths, arity)
+    digest = root_bytes(root["root"])
+    points = pedersen.commit_many(proof.balances, proof.blindings, be)
+    encoded = encode_points(be, points)
+    node_hash = hashing.leaf_hash(user_hash(verdict.user, proof.salt), encoded)
+    slot = proof.leaf_index
     batch = []
-    for height in range(depth):
-        rec = records[height * size:(height + 1) * size]
-        sib_hash, sib_enc, sib_proof = rec[:32], rec[32:32 + POINT * count], rec[32 + POINT * count:]
-        sib_points = _points(be, sib_enc, count)
-        if not verdict.check(f"sibling {height} commitments", sib_points is not None,
-                             f"a commitment of the sibling at height {height} is not a valid group element "
-                             "(off the curve, outside the subgroup, or the identity)"):
-            return
+    for height, (siblings, group_proof) in enumerate(proof.levels):
+        slot, position = divmod(slot, arity)
+        children = []
+        for sibling in siblings:
+            sibling_points = decode_points(be, sibling.commitments, count)
+            if not verdict.check(f"level {height} commitments", sibling_points is not None,
+                                 f"a commitment of a sibling at height {height} is not a valid group element "
+                                 "(off the curve, outside the subgroup, or the identity)"):
+                return
+            children.append((sibling.hash, sibling_points, sibling.commitments))
+        children.insert(position, (node_hash, points, encoded))
         try:
-            range_proof = rangeproofs.parse_proof(sib_proof, be.name)
+            parsed = parse_group_proof(group_proof, statement, be.name)
         except ValueError as exc:
-            verdict.check(f"sibling {height} range proof", False, f"the range proof at height {height} is malformed: {exc}")
+            verdict.check(f"level {height} range proof", False,
+                          f"the group range proof at height {height} is malformed: {exc}")
             return
-        sib_index = (index >> height) ^ 1
-        batch.append((range_proof, sib_points, rangeproofs.RANGE_BITS, rangeproofs.context(root_bytes, height, sib_index)))
-        right = (index >> height) & 1
-        l_hash, r_hash = (sib_hash, node) if right else (node, sib_hash)
-        l_pts, r_pts = (sib_points, node_points) if right else (node_points, sib_points)
-        l_enc, r_enc = (sib_enc, _compress(be, node_points)) if right else (_compress(be, node_points), sib_enc)
-        node = hashing.node_hash(height + 1, l_hash, r_hash, l_enc, r_enc)
-        node_points = [be.add(a, b) for a, b in zip(l_pts, r_pts, strict=True)]
-        if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in node_points),
+        batch.append((parsed, [p for child in children for p in child[1]], statement,
+                      hashing.group_context(digest, height + 1, slot)))
+        points = [be.sum([child[1][t] for child in children]) for t in range(count)]
+        if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in points),
                              f"a recomputed commitment at height {height + 1} is the identity point"):
             return
-
-    top_commitments = _compress(be, node_points)
-    recomputed = hashing.root_hash(root["round"], depth, tokens, node, top_commitments)
-    verdict.check("root hash", recomputed.hex() == root["root"] and proof_root == root["root"],
-                  f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
+        encoded = encode_points(be, points)
+        node_hash = hashing.node_hash(height + 1, [c[0] for c in children], [c[2] for c in children])
+    recomputed = hashing.root_hash(root["round"], arity, proof.depth, tokens, widths, node_hash, encoded)
+    verdict.check("root hash", recomputed.hex() == root["root"] and proof.root.hex() == root["root"],
+                  "your balances and the siblings in this proof lead to the published root" if recomputed.hex()
+                  == root["root"] else f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
     published = root["commitments"]
     mismatched = [t.symbol for i, t in enumerate(tokens)
-                  if published.get(t.symbol) != top_commitments[i * POINT:(i + 1) * POINT].hex()]
+                  if published.get(t.symbol) != encoded[i * hashing.POINT_BYTES:(i + 1) * hashing.POINT_BYTES].hex()]
     verdict.check("root commitments", not mismatched,
                   "the recomputed root commitments equal the published ones" if not mismatched
                   else f"recomputed root commitments differ for {', '.join(mismatched)}")
-    verdict.check("range proofs", verify_range_batch(batch, be),
-                  f"{len(batch)} sibling range proofs (every sibling subtree holds 0 ≤ sum < 2^64 per token), "
-                  "verified in one batch")
+    verdict.check("range proofs", verify_range_batch(batch, be.name),
+                  f"{len(batch)} group range proofs (every sibling subtree and your own holds, per token, a value "
+                  "in [0, 2^width)), verified in one batch")
     verdict.info["range proofs"] = str(len(batch))
-
-
-def _root_bytes(text: str) -> bytes:
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError:
-        raw = b""
-    return raw if len(raw) == 32 else b"\0" * 32  # a malformed root then fails the root-hash check
-
 

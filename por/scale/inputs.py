@@ -84,6 +84,7 @@ def write_table(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         feather.write_feather(table, tmp, compression="uncompressed")
+        os.chmod(tmp, 0o600)  # user ids and balances: operator-only data
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
