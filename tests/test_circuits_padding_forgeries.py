@@ -155,8 +155,7 @@ def _naive_verify(pad: str, proof: dict) -> bool:
     Pt = BE.msm([proof["A"], proof["S"], *Gv, *Hv, H, Q],
                 [1, x, *([(-z) % P] * N), *h_scalars, (-proof["mu"]) % P, proof["t_hat"]])
     Gs = list(Gv)
-    round_index = 0
-    for L, R in proof["rounds"]:
+    for round_index, (L, R) in enumerate(proof["rounds"]):
         if len(Gs) % 2:
             pad_G, pad_H = (BE.identity(), BE.identity()) if pad == "identity" else _pad_generators(round_index)
             Gs, Hs = Gs + [pad_G], Hs + [pad_H]
@@ -167,7 +166,6 @@ def _naive_verify(pad: str, proof: dict) -> bool:
         u_inv = pow(u, -1, P)
         Pt = BE.add(Pt, BE.msm([L, R], [u * u % P, u_inv * u_inv % P]))
         Gs, Hs = _fold(Gs[:half], Gs[half:], u_inv, u), _fold(Hs[:half], Hs[half:], u, u_inv)
-        round_index += 1
     a, b = proof["a"], proof["b"]
     return len(Gs) == 1 and BE.eq(Pt, BE.msm([Gs[0], Hs[0], Q], [a, b, a * b % P]))
 

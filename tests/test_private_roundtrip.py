@@ -16,11 +16,11 @@ from por.amounts import Token
 from por.cli import cli
 from por.errors import VerificationError
 from por.private import container, rangeproofs
-from por.private.tree import stored_tree
 from por.private.build import build_private
 from por.private.prove import private_user_proof, prove_private_all
 from por.private.solvency import prove_solvency_file, verify_solvency_file
 from por.private.totals import check_opened_totals, read_opened_totals, write_opened_totals
+from por.private.tree import stored_tree
 from por.private.verify import verify_private
 from por.snapshot_store import Snapshot
 
