@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, value, unit in module.run(names, args.quick):
                 samples[name].append(value)
                 units[name] = unit
-        for name in module.NAMES:
+        for name in [*module.NAMES, *(n for n in samples if n not in module.NAMES)]:  # derived figures last
             if name in samples:
                 value = statistics.median(samples[name])
                 print(f"{name}: {value:.4g} {units[name]}", flush=True)

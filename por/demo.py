@@ -118,22 +118,25 @@ def _private_mode(console: Console, out: Path, balances, reserves_file: Path, us
     from por.private.prove import prove_private_user_binary
     from por.private.solvency import prove_solvency_file, reserve_totals, verify_solvency_file
     from por.private.verify import verify_private
+    from por.private.widths import widths_from_reserves
 
     snapshot_dir = out / "private-snapshot"
-    _step(console, "Operator", "publishes the same liabilities in private mode (capacity 2^20: the user count is hidden)")
+    _step(console, "Operator", "publishes the same liabilities in private mode (capacity 2^20: the user count is "
+          "hidden; each token's range width comes from the public reserves)")
     started = time.perf_counter()
     result = build_private(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir,
                            secret_path=out / "snapshot" / "operator" / "master-secret.hex", round_id=ROUND + "-private",
-                           pad_to=1 << 20, force=True)
+                           pad_to=1 << 20, force=True, range_bits=widths_from_reserves(reserves_file, balances.tokens))
     console.print(f"Built the commitment tree in {time.perf_counter() - started:.2f} s; root.json now shows per-token "
                   "Pedersen commitments and no totals:")
-    console.print_json(json.dumps({k: result.root[k] for k in ("mode", "round", "root", "leaf_count", "commitments")}))
+    console.print_json(json.dumps({k: result.root[k] for k in ("mode", "round", "tokens", "root", "arity", "leaf_count",
+                                                               "commitments")}))
     root = read_root(snapshot_dir / "public" / "root.json")
     started = time.perf_counter()
     proof = prove_private_user_binary(Snapshot(snapshot_dir, secret_path=out / "snapshot" / "operator" / "master-secret.hex"), user)
     (out / "my-private-proof.bin").write_bytes(proof)
     console.print(f"Proved {user}'s path on demand in {time.perf_counter() - started:.1f} s: {len(proof) / 1000:.1f} kB, "
-                  "with a range proof for every sibling subtree.")
+                  "with one range proof per level over all four children (every sibling subtree and the path).")
     solvency_path = out / "private-solvency.json"
     snapshot = Snapshot(snapshot_dir, secret_path=out / "snapshot" / "operator" / "master-secret.hex")
     prove_solvency_file(snapshot, reserve_totals(reserves_file, snapshot.tokens), solvency_path)
