@@ -147,9 +147,10 @@ def odd_part(n: int) -> int:
 
 
 def verification_scalars(
-    backend: Backend, transcript: Transcript, n: int, proof: InnerProductProof
+    backend: Backend, transcript: Transcript, n: int, proof: InnerProductProof, encoded: list[bytes] | None = None
 ) -> VerificationScalars | None:
-    """Replay the transcript; None when the proof has the wrong number of rounds or final vector lengths."""
+    """Replay the transcript; None when the proof has the wrong number of rounds or final vector lengths.
+    ``encoded`` gives each round's L ‖ R as the proof carried them (else they are compressed here)."""
     final = odd_part(n)
     lg_n = (n // final).bit_length() - 1 if n > 0 else -1
     if n < 1 or len(proof.L) != lg_n or len(proof.R) != lg_n or not len(proof.a) == len(proof.b) == final:
@@ -157,9 +158,10 @@ def verification_scalars(
     _start(transcript, n)
     p = ORDER
     us = []
-    for L, R in zip(proof.L, proof.R, strict=True):
-        transcript.append_point(b"L", backend, L)
-        transcript.append_point(b"R", backend, R)
+    for r, (L, R) in enumerate(zip(proof.L, proof.R, strict=True)):
+        pair = encoded[r] if encoded is not None else backend.compress(L) + backend.compress(R)
+        transcript.append(b"L", pair[:48])
+        transcript.append(b"R", pair[48:])
         us.append(transcript.challenge(b"u"))
     u_inv = batch_inverse(us) if us else []
     s_first = s_last = 1

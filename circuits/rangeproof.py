@@ -129,6 +129,7 @@ class RangeProof:
     mu: int
     ipa: InnerProductProof
     backend: str
+    encoded: bytes | None = None  # the wire bytes it was parsed from: the verifier absorbs them as they are
 
     def to_bytes(self) -> bytes:
         b = get_backend(self.backend)
@@ -170,10 +171,11 @@ class RangeProof:
             Rs.append(point())
         a = [scalar() for _ in range(shape.c)]
         b_final = [scalar() for _ in range(shape.c)]
-        return cls(A, S, T1, T2, t_hat, tau_x, mu, InnerProductProof(Ls, Rs, a, b_final), b.name)
+        return cls(A, S, T1, T2, t_hat, tau_x, mu, InnerProductProof(Ls, Rs, a, b_final), b.name, data)
 
 
-def _statement(backend: Backend, shape: Shape, commitments: Sequence[Point], context: bytes) -> Transcript:
+def _statement(backend: Backend, shape: Shape, commitments: Sequence[Point], context: bytes,
+               encodings: Sequence[bytes] | None = None) -> Transcript:
     t = Transcript(shape.protocol)
     if shape.protocol == PROTOCOL_V1:
         t.append_u64(b"bits", shape.widths[0])
@@ -185,8 +187,8 @@ def _statement(backend: Backend, shape: Shape, commitments: Sequence[Point], con
         t.append_u64(b"c", shape.c)
         t.append_u64(b"k", shape.k)
     t.append(b"context", bytes(context))
-    for V in commitments:
-        t.append_point(b"V", backend, V)
+    for encoded in encodings if encodings is not None else (backend.compress(V) for V in commitments):
+        t.append(b"V", encoded)
     return t
 
 
@@ -328,7 +330,7 @@ class _Weighted:
 
 
 def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point], statement: Shape,
-                    context: bytes, weight: int) -> _Weighted | None:
+                    context: bytes, weight: int, encodings: Sequence[bytes] | None = None) -> _Weighted | None:
     """The mega-check of one proof times ``weight`` (see the module docstring); None if its shape is wrong.
 
     With s_q the IPA challenge products (q < 2^k, s_q⁻¹ = s_(2^k−1−q)), the final vectors a, b of length c, and
@@ -341,19 +343,22 @@ def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point]
     if len(commitments) != statement.m or proof.backend != be.name:
         return None
     N, c, k = statement.n, statement.c, statement.k
-    transcript = _statement(be, statement, commitments, context)
-    transcript.append_point(b"A", be, proof.A)
-    transcript.append_point(b"S", be, proof.S)
+    wire = proof.encoded or proof.to_bytes()  # the parsed bytes when there are any: nothing is compressed twice
+    point = [wire[i * POINT_BYTES:(i + 1) * POINT_BYTES] for i in range(4)]
+    transcript = _statement(be, statement, commitments, context, encodings)
+    transcript.append(b"A", point[0])
+    transcript.append(b"S", point[1])
     y = transcript.challenge(b"y")
     z = transcript.challenge(b"z")
-    transcript.append_point(b"T1", be, proof.T1)
-    transcript.append_point(b"T2", be, proof.T2)
+    transcript.append(b"T1", point[2])
+    transcript.append(b"T2", point[3])
     x = transcript.challenge(b"x")
     transcript.append_scalar(b"t_hat", proof.t_hat)
     transcript.append_scalar(b"tau_x", proof.tau_x)
     transcript.append_scalar(b"mu", proof.mu)
     w_ch = transcript.challenge(b"w")
-    ipa = innerproduct.verification_scalars(be, transcript, N, proof.ipa)
+    rounds = [wire[_FIXED_BYTES + r * _ROUND_BYTES:_FIXED_BYTES + (r + 1) * _ROUND_BYTES] for r in range(len(proof.ipa.L))]
+    ipa = innerproduct.verification_scalars(be, transcript, N, proof.ipa, rounds)
     if ipa is None or len(ipa.u_sq) != k:
         return None
     mix = secrets.randbelow(p - 1) + 1  # joins the two equations of this proof
@@ -368,16 +373,15 @@ def _weighted_terms(be: Backend, proof: RangeProof, commitments: Sequence[Point]
     s_inv_y = _doubling(ipa.s_last, h_factors)
     b_y = [-weight * bt * yt % p for bt, yt in zip(b, powers(y_inv, c), strict=True)]
     h_vec = [bt * u for u in s_inv_y for bt in b_y]
-    # the value terms w·z^(2+j)·2^b·y^(−(o_j + b)), value by value
-    two_over_y = 2 * y_inv % p
+    # the value terms w·z^(2+j)·y^(−o_j)·(2/y)^b at index o_j + b, value by value
+    bit_terms = powers(2 * y_inv % p, max(statement.widths))
     zj = weight * z * z % p
     offset = 0
     y_inv_offset = 1
     for width in statement.widths:
         term = zj * y_inv_offset % p
-        for i in range(offset, offset + width):
-            h_vec[i] += term
-            term = term * two_over_y % p
+        h_vec[offset:offset + width] = [h + term * q for h, q in zip(h_vec[offset:offset + width], bit_terms,
+                                                                      strict=False)]
         offset += width
         y_inv_offset = y_inv_offset * pow(y_inv, width, p) % p
         zj = zj * z % p
@@ -428,10 +432,13 @@ def verify_range(proof: RangeProof, commitments: list[Point], statement: Stateme
 
 
 def verify_range_batch(
-    items: list[tuple[RangeProof, list[Point], Statement, bytes]], backend: Backend | str | None = None
+    items: list[tuple[RangeProof, list[Point], Statement, bytes]]
+    | list[tuple[RangeProof, list[Point], Statement, bytes, list[bytes]]],
+    backend: Backend | str | None = None,
 ) -> bool:
-    """True iff every (proof, commitments, statement, context) verifies; one MSM for the whole batch, each proof's
-    equation weighted by an independent random scalar so no proof can cancel another's error.
+    """True iff every (proof, commitments, statement, context[, commitment encodings]) verifies; one MSM for the
+    whole batch, each proof's equation weighted by an independent random scalar so no proof can cancel another's
+    error. The optional fifth element gives the commitments' compressed bytes, which saves compressing them again.
 
     Commitments must be subgroup elements (the caller decompressed them with full checks). Proof points may come
     from ``RangeProof.from_bytes(..., subgroup_check=False)``: if the MSM is the identity, so is its projection onto
@@ -446,10 +453,11 @@ def verify_range_batch(
     by_length: dict[int, list[_Weighted]] = {}
     points: list[Point] = []
     scalars: list[int] = []
-    for proof, commitments, statement, context in items:
+    for proof, commitments, statement, context, *encodings in items:
         fixed = as_shape(statement, len(commitments))
         weighted = None if fixed is None else _weighted_terms(be, proof, commitments, fixed, context,
-                                                              secrets.randbelow(p - 1) + 1)
+                                                              secrets.randbelow(p - 1) + 1,
+                                                              encodings[0] if encodings else None)
         if weighted is None:
             return False
         g += weighted.g

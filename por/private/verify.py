@@ -101,7 +101,9 @@ def _verify_path(verdict: Verdict, be, root: dict, proof: PrivateProof, tokens: 
                           f"the group range proof at height {height} is malformed: {exc}")
             return
         batch.append((parsed, [p for child in children for p in child[1]], statement,
-                      hashing.group_context(digest, height + 1, slot)))
+                      hashing.group_context(digest, height + 1, slot),
+                      [child[2][t * hashing.POINT_BYTES:(t + 1) * hashing.POINT_BYTES] for child in children
+                       for t in range(count)]))
         points = [be.sum([child[1][t] for child in children]) for t in range(count)]
         if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in points),
                              f"a recomputed commitment at height {height + 1} is the identity point"):
