@@ -190,3 +190,26 @@ def test_a_single_signers_key_is_not_a_group_key(tmp_path):
     attest.write_keypair(tmp_path / "k")
     with pytest.raises(InputError, match="not a threshold group key"):
         read_group_key(tmp_path / "k.pub")
+
+
+def _off_subgroup_points():
+    """Points on the curves (E1, E2) outside the prime-order subgroups: mapped to the curve, cofactor not cleared."""
+    from py_ecc.bls.g2_primitives import G1_to_pubkey, G2_to_signature
+    from py_ecc.optimized_bls12_381 import FQ, FQ2, iso_map_G1, iso_map_G2, optimized_swu_G1, optimized_swu_G2
+
+    return G1_to_pubkey(iso_map_G1(*optimized_swu_G1(FQ(5)))), G2_to_signature(iso_map_G2(*optimized_swu_G2(FQ2([1, 2]))))
+
+
+def test_a_partial_outside_the_prime_order_subgroup_is_named(setup):
+    group, _, root, partials = setup
+    outside = dataclasses.replace(partials[0], signature=_off_subgroup_points()[1], source="outside.json")
+    result = combine(group, root_message(root), [outside, *partials[1:3]])
+    assert result.findings[0] == "outside.json holds no valid signature (not in the prime-order subgroup); skipped"
+
+
+def test_a_commitment_outside_the_prime_order_subgroup_is_refused(setup, tmp_path):
+    group = setup[0]
+    commitments = [c.hex() for c in group.commitments[:2]] + [_off_subgroup_points()[0].hex()]
+    with pytest.raises(InputError, match="not in the prime-order subgroup") as caught:
+        read_group_key(_group_file(tmp_path, group, commitments=commitments))
+    assert caught.value.field == "tss.commitments[2]"
