@@ -194,7 +194,7 @@ def dkg_complete(directory: Path, out_file: Path, label: str, group_file: Path |
         click.echo(f"- {line}")
     write_json(out_file, group.to_json())
     click.echo(f"wrote {out_file}: {group.threshold}-of-{group.shares} group key {group.key.hex()[:16]}…, "
-               f"epoch {group.epoch}.")
+               f"epoch {group.epoch}. Each party now runs `por tss check-share` on its new share against it.")
 
 
 def _session(kind: str, session: str, threshold: int, parties: int, key: bytes = b"", epoch: int = 0) -> Session:

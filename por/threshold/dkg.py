@@ -102,10 +102,10 @@ class Party:
         path = folder / dealer_secret_name(index)
         if party_field(secret, "dealer", session, path) != index:
             raise InputError(f"is not party {index}'s dealer secret", path=path, field="dealer")
-        coefficients = [int.from_bytes(hex_value(c, 32, path, "coefficients"), "big") % ORDER
+        coefficients = [int.from_bytes(hex_value(c, 32, path, "coefficients"), "big")
                         for c in (secret.get("coefficients") or [])]
-        if len(coefficients) != session.threshold:
-            raise InputError(f"must hold {session.threshold} coefficients", path=path, field="coefficients")
+        if len(coefficients) != session.threshold or not all(a < ORDER for a in coefficients):
+            raise InputError(f"must hold {session.threshold} scalars below r", path=path, field="coefficients")
         party = cls(folder, index, session, Polynomial(tuple(coefficients)))
         party.dealers = {i: party._read_dealer(i) for i in range(1, session.parties + 1)}
         return party

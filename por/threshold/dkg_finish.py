@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from por.attest import PublicKey
 from por.errors import InputError, VerificationError
 from por.snapshot import read_json
 from por.threshold.curve import ORDER, Point, encode_g1, is_identity
@@ -30,15 +29,21 @@ from por.threshold.dkg_files import (
     result_name,
     session_from_json,
 )
-from por.threshold.files import GroupKey, Share, hex_field, hex_value, point_field, read_partial, write_files
+from por.threshold.files import (
+    GroupKey,
+    Share,
+    group_key_from_points,
+    hex_field,
+    hex_value,
+    point_field,
+    read_partial,
+    write_files,
+)
 from por.threshold.shares import share_matches, sum_points
 from por.threshold.sign import combine, pop_message, sign_partial
 
 TRANSCRIPT_TAG = b"por/v1/tss-dkg-transcript\x00"
 SHARE_FILE = "share-{}.json"
-
-
-# ---- finish and complete ----------------------------------------------------------------------------------------
 
 @dataclass
 class Outcome:
@@ -116,7 +121,7 @@ def finish(directory: str | Path, index: int, *, old_share: Share | None = None,
     outcome = qualify(party, old_group if session.kind == REFRESH else None)
     value = old_share.value if old_share else 0
     for i in outcome.qualified:
-        received = outcome.revealed.get((i, index), party.received_share(i))
+        received = outcome.revealed[i, index] if (i, index) in outcome.revealed else party.received_share(i)
         if isinstance(received, str):
             raise VerificationError(f"dealer {i} {received}, and no answer to a complaint of yours corrects it: run "
                                     f"check (it files the complaint) and have dealer {i} answer before finish")
@@ -134,7 +139,7 @@ def finish(directory: str | Path, index: int, *, old_share: Share | None = None,
 
 def _check_refreshed(session: Session, index: int, share: Share | None, group: GroupKey | None) -> None:
     if share is None or group is None:
-        raise InputError("a refresh needs the current share (--share) and group key (--group)")
+        raise InputError("a refresh needs this party's current share (--share) and group key file (--refresh)")
     expected = (session.group_public_key, session.epoch, session.threshold, session.parties)
     if (group.key, group.epoch, group.threshold, group.shares) != expected:
         raise InputError("the group key file is not the one this refresh run is for", path=group.public.source)
@@ -159,8 +164,7 @@ def complete(directory: str | Path, *, label: str = "", old_group: GroupKey | No
               for c in first["commitments"]]
     if session.kind == REFRESH:
         return _complete_refresh(session, points, results, old_group), []
-    provisional = GroupKey(PublicKey(encode_g1(points[0]), b"", label), session.threshold, session.parties,
-                           tuple(encode_g1(p) for p in points), 0, tuple(points))
+    provisional = group_key_from_points(points, b"", session.parties, label=label)
     partials = [read_partial(p) for p in sorted(folder.glob("pop-*.json"))]
     combined = combine(provisional, pop_message(provisional.key), partials)
     if combined.signature is None:
@@ -182,12 +186,14 @@ def _result(path: Path) -> dict:
 
 def _complete_refresh(session: Session, points: list[Point], results: list[Path], old: GroupKey | None) -> GroupKey:
     if old is None or (old.key, old.epoch) != (session.group_public_key, session.epoch):
-        raise InputError("a refresh completes with the group key file it refreshed (--group)")
+        raise InputError("a refresh completes with the group key file it refreshed (--refresh GROUP.pub)")
+    if encode_g1(points[0]) != old.key:
+        raise VerificationError("the results' commitments are not of the refreshed group key")
     if len(results) < session.threshold:
         raise VerificationError(f"only {len(results)} of {session.parties} parties finished; at least t = "
                                 f"{session.threshold} must hold new shares before old shares are deleted")
-    return GroupKey(old.public, session.threshold, session.parties, tuple(encode_g1(p) for p in points),
-                    session.new_epoch, tuple(points))
+    return group_key_from_points(points, old.public.proof_of_possession, session.parties, label=old.public.label,
+                                 epoch=session.new_epoch)
 
 
 def _named(reasons: dict[int, str]) -> str:
