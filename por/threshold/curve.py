@@ -32,36 +32,28 @@ IDENTITY_G1 = bytes([0xC0]) + bytes(G1_SIZE - 1)
 
 def decode_g1(data: bytes, *, allow_identity: bool = False) -> Point:
     """A G1 point from 48 untrusted bytes; ValueError unless canonical, on the curve and in the subgroup."""
-    if len(data) != G1_SIZE:
-        raise ValueError("not 48 bytes")
+    return _decode(data, G1_SIZE, pubkey_to_G1, encode_g1, "G1", allow_identity)
+
+
+def decode_g2(data: bytes) -> Point:
+    """A G2 point (a signature) from 96 untrusted bytes; ValueError unless on the curve, in the subgroup, not 0."""
+    return _decode(data, G2_SIZE, signature_to_G2, encode_g2, "G2", False)
+
+
+def _decode(data: bytes, size: int, parse, encode, group: str, allow_identity: bool) -> Point:
+    if len(data) != size:
+        raise ValueError(f"not {size} bytes")
     try:
-        point = pubkey_to_G1(data)
+        point = parse(data)
     except (ValueError, AssertionError) as exc:
-        raise ValueError(f"not a compressed G1 point ({exc})") from None
+        raise ValueError(f"not a compressed {group} point ({exc})") from None
     if is_inf(point):
         if allow_identity:
             return point
         raise ValueError("the point at infinity")
     if not subgroup_check(point):
         raise ValueError("not in the prime-order subgroup")
-    if encode_g1(point) != data:
-        raise ValueError("not the canonical encoding")
-    return point
-
-
-def decode_g2(data: bytes) -> Point:
-    """A G2 point (a signature) from 96 untrusted bytes; ValueError unless on the curve, in the subgroup, not 0."""
-    if len(data) != G2_SIZE:
-        raise ValueError("not 96 bytes")
-    try:
-        point = signature_to_G2(data)
-    except (ValueError, AssertionError) as exc:
-        raise ValueError(f"not a compressed G2 point ({exc})") from None
-    if is_inf(point):
-        raise ValueError("the point at infinity")
-    if not subgroup_check(point):
-        raise ValueError("not in the prime-order subgroup")
-    if encode_g2(point) != data:
+    if encode(point) != data:
         raise ValueError("not the canonical encoding")
     return point
 

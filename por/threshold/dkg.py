@@ -44,8 +44,6 @@ def dealer_context(session: Session, dealer: int) -> bytes:
     return session.context + dealer.to_bytes(2, "big")
 
 
-# ---- deal -------------------------------------------------------------------------------------------------------
-
 def deal(directory: str | Path, session: Session, dealer: int, *, draw: ScalarSource = random_scalar) -> list[Path]:
     """Dealer ``dealer``'s files: commitments (public), a share for each other party (private, to that party only)
     and its dealer secret (private, stays with it: it answers complaints and gives its own share)."""
@@ -72,8 +70,6 @@ def _proof_field(session: Session, dealer: int, polynomial: Polynomial, draw: Sc
     nonce_commitment, response = pok.prove(polynomial.coefficients[0], dealer_context(session, dealer), draw=draw)
     return {"proof_of_knowledge": {"R": nonce_commitment.hex(), "z": response.hex()}}
 
-
-# ---- what every party reads -------------------------------------------------------------------------------------
 
 @dataclass
 class Dealer:
@@ -161,8 +157,6 @@ def _commitment_points(doc: dict, session: Session, dealer: int, path: Path) -> 
                          field="proof_of_knowledge")
     return points
 
-
-# ---- check and answer -------------------------------------------------------------------------------------------
 
 @dataclass
 class CheckReport:

@@ -2,7 +2,7 @@
 
 Every file carries the run's parameters (kind, session, threshold, parties; for a refresh also the group key and
 epoch) and is refused when they differ from the reader's own: files of two runs can never be mixed. Which files are
-public and which must travel privately is said by ``PRIVATE`` (and in the spec).
+public and which must travel privately is said in the spec; dealt shares and dealer secrets are written 0600.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ DEALER_SECRET = "por-tss-dkg-dealer-secret"
 COMPLAINTS = "por-tss-dkg-complaints"
 ANSWER = "por-tss-dkg-answer"
 RESULT = "por-tss-dkg-result"
-PRIVATE = (DEALT_SHARE, DEALER_SECRET)  # 0600; a dealt share goes to its recipient only, a dealer secret nowhere
 
 
 def commitments_name(dealer: int) -> str:
