@@ -66,3 +66,11 @@ def test_seeded_scalars_are_deterministic_and_distinct():
     first, second = seeded_scalars(b"s"), seeded_scalars(b"s")
     values = [first() for _ in range(4)]
     assert values == [second() for _ in range(4)] and len(set(values)) == 4
+
+
+def test_reprs_never_show_a_secret(polynomial):
+    from por.threshold.dealer import deal
+
+    _, shares = deal(2, 3)
+    assert str(polynomial.coefficients[0]) not in repr(polynomial)
+    assert str(shares[0].value) not in repr(shares[0]) and f"{shares[0].value:x}" not in repr(shares[0])

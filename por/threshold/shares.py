@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from py_ecc.optimized_bls12_381 import G1, Z1, add, eq, multiply
 
@@ -50,9 +50,9 @@ def check_parameters(threshold: int, shares: int) -> None:
 
 @dataclass(frozen=True)
 class Polynomial:
-    """f(x) = Σ coefficients[k]·x^k mod r; its degree is t − 1 for a threshold of t."""
+    """f(x) = Σ coefficients[k]·x^k mod r; its degree is t − 1 for a threshold of t. repr() hides the secrets."""
 
-    coefficients: tuple[int, ...]
+    coefficients: tuple[int, ...] = field(repr=False)
 
     @classmethod
     def random(cls, threshold: int, *, zero_constant: bool = False, draw: ScalarSource = random_scalar) -> Polynomial:
