@@ -97,7 +97,11 @@ def read_secret_key(path: str | Path) -> int:
 
 def read_public_key(path: str | Path) -> PublicKey:
     """Read a public key file; InputError unless the key passes KeyValidate and its proof of possession verifies."""
-    doc = read_json(path, "public key file")
+    return public_key_from_json(read_json(path, "public key file"), path)
+
+
+def public_key_from_json(doc: object, path: str | Path) -> PublicKey:
+    """The checked public key of a key file's JSON (a threshold group key file adds fields that are ignored here)."""
     if not isinstance(doc, dict) or doc.get("format") != KEY_FORMAT or doc.get("scheme") != SCHEME:
         raise InputError(f"not a por public key file ({KEY_FORMAT}, {SCHEME})", path=path, field="format")
     key = _hex_field(doc, "public_key", 48, path)
@@ -114,11 +118,15 @@ def read_public_key(path: str | Path) -> PublicKey:
 
 def sign_root(root: dict, secret: int, label: str = "") -> dict:
     """A copy of ``root`` with this signer's signature added (an earlier signature by the same key is replaced)."""
-    public = bls.SkToPk(secret)
-    entry = {"scheme": SCHEME, "public_key": public.hex(), "signature": bls.Sign(secret, canonical_root_bytes(root)).hex()}
+    return add_signature(root, bls.SkToPk(secret), bls.Sign(secret, canonical_root_bytes(root)), label)
+
+
+def add_signature(root: dict, public_key: bytes, signature: bytes, label: str = "") -> dict:
+    """A copy of ``root`` with this signature entry added, replacing an earlier entry by the same key."""
+    entry = {"scheme": SCHEME, "public_key": public_key.hex(), "signature": signature.hex()}
     if label:
         entry["signer"] = label
-    others = [s for s in root.get(SIGNATURE_FIELD, []) if not (isinstance(s, dict) and s.get("public_key") == public.hex())]
+    others = [s for s in root.get(SIGNATURE_FIELD, []) if not (isinstance(s, dict) and s.get("public_key") == public_key.hex())]
     signed = dict(root)
     signed[SIGNATURE_FIELD] = [*others, entry]
     return signed

@@ -1,8 +1,8 @@
 """``por demo``: a synthetic exchange taken through the whole workflow, showing what each party sees.
 
-Operator: builds and publishes the snapshot, signs it, logs it, proves every user, publishes signed reserves.
-Auditor: rebuilds the root from the data, co-signs, checks solvency. User: checks the root's signatures and the log,
-verifies their own proof, and sees a forged proof rejected. Every step calls the library API the CLI commands use.
+Operator: builds and publishes the snapshot, signs it with a 2-of-3 threshold key, logs it, proves every user,
+publishes signed reserves. Auditor: rebuilds the root from the data, co-signs, checks solvency. User: checks the
+root's signatures and the log, verifies their own proof, and sees a forged proof rejected. Every step calls the library API the CLI commands use.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from rich.table import Table
 
 from por import attest, history
 from por.amounts import Token, format_amount, parse_amount
+from por.errors import VerificationError
+from por.files import write_json
 from por.formats.report import render
 from por.ingest import DecimalsSpec, load_balances, write_native_csv
 from por.ingest.balances import Balances
@@ -33,9 +35,13 @@ from por.snapshot import read_root
 from por.snapshot_store import Snapshot
 from por.solvency import solvency_report
 from por.synthetic import synthetic_balances
+from por.threshold.dealer import GROUP_FILE, share_file_name, write_deal
+from por.threshold.files import read_group_key, read_share
+from por.threshold.sign import combine_root, root_message, sign_partial
 
 ROUND = "demo-2026-11"
 RESERVE_MESSAGE = f"por demo round {ROUND}: this address belongs to Demo Exchange"
+OPERATOR_GROUP = "operator-2-of-3"
 
 
 def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bool:
@@ -51,10 +57,12 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     build_plain(balances.tokens, balances.user_ids, balances.amounts, snapshot_dir, round_id=ROUND, force=True)
     console.print(f"Built the sum tree in {time.perf_counter() - started:.2f} s. Public snapshot (root.json):")
     console.print_json((snapshot_dir / "public" / "root.json").read_text())
-    operator_key = _sign(snapshot_dir, keys, "operator")
+    operator_key = _threshold_sign(snapshot_dir, keys / OPERATOR_GROUP)
     log = out / "published-roots.jsonl"
     entry = history.append(log, read_root(snapshot_dir / "public" / "root.json"))
-    console.print(f"Signed it with the operator's BLS key and appended it to the public log as entry {entry['seq']}.")
+    console.print("Signed it with the operator's 2-of-3 threshold key (officers 1 and 3 of 3 each made a partial "
+                  "signature; nobody holds the whole key) and appended it to the public log as entry "
+                  f"{entry['seq']}.")
     started = time.perf_counter()
     count = write_all_proofs(Snapshot(snapshot_dir), out / "proofs.jsonl")
     console.print(f"Wrote {count} inclusion proofs to proofs.jsonl in {time.perf_counter() - started:.2f} s.")
@@ -108,7 +116,7 @@ def run_demo(out: Path, users: int = 5000, console: Console | None = None) -> bo
     console.print("[bold green]Demo complete: every party saw the expected outcome.[/]" if ok
                   else "[bold red]Demo finished with unexpected outcomes.[/]")
     console.print(f"Everything is in {out}/: try `por verify {proof_path} --root {snapshot_dir / 'public' / 'root.json'} "
-                  f"--user {alice} --signers {keys / 'operator.pub'} --signers {keys / 'auditor.pub'}`.")
+                  f"--user {alice} --signers {keys / OPERATOR_GROUP / GROUP_FILE} --signers {keys / 'auditor.pub'}`.")
     return ok
 
 
@@ -173,10 +181,23 @@ def _sign(snapshot_dir: Path, keys: Path, label: str) -> attest.PublicKey:
         attest.write_keypair(secret_path, label)
     root = read_root(snapshot_dir / "public" / "root.json")
     signed = attest.sign_root(root, attest.read_secret_key(secret_path), label)
-    from por.files import write_json
-
     write_json(snapshot_dir / "public" / "root.json", signed)
     return attest.read_public_key(secret_path.with_name(secret_path.name + ".pub"))
+
+
+def _threshold_sign(snapshot_dir: Path, group_dir: Path) -> attest.PublicKey:
+    """Deal the operator's 2-of-3 group key once (three officers' shares, 0600); two officers sign root.json."""
+    if not (group_dir / GROUP_FILE).exists():
+        write_deal(group_dir, 2, 3, label="operator")
+    group = read_group_key(group_dir / GROUP_FILE)
+    root_path = snapshot_dir / "public" / "root.json"
+    root = read_root(root_path)
+    partials = [sign_partial(read_share(group_dir / share_file_name(i)), root_message(root)) for i in (1, 3)]
+    result, signed = combine_root(root, group, partials)
+    if signed is None:
+        raise VerificationError("; ".join(result.findings))
+    write_json(root_path, signed)
+    return group.public
 
 
 def _demo_wallets(root: dict) -> list[Wallet]:

@@ -70,13 +70,13 @@ def _replace(source: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_directory(final: str | Path, *, last: str) -> Iterator[Path]:
+def staged_directory(final: str | Path, *, last: str, dir_mode: int = 0o755) -> Iterator[Path]:
     """Yield an empty staging directory beside ``final``; on success install its entries into ``final``.
 
     A new ``final`` appears whole, by one rename. An existing one receives each top-level entry of the stage by its
     own rename (a directory is swapped out, then removed), ``last`` after all the others, so a reader never sees
     ``last`` before what goes with it. On failure or Ctrl-C the stage is removed: ``final`` is unchanged, or still
-    absent — nothing half-written is left behind.
+    absent — nothing half-written is left behind. A new ``final`` gets ``dir_mode`` (0700 for one holding secrets).
     """
     final_dir = Path(final)
     final_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ def staged_directory(final: str | Path, *, last: str) -> Iterator[Path]:
     try:
         yield stage
         if not final_dir.exists():
-            os.chmod(stage, 0o755)  # mkdtemp made it 0700; the snapshot directory itself is not secret
+            os.chmod(stage, dir_mode)  # mkdtemp made it 0700; a snapshot directory itself is not secret
             os.rename(stage, final_dir)
             return
         names = sorted((p.name for p in stage.iterdir()), key=lambda n: n == last)

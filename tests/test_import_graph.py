@@ -105,6 +105,7 @@ MAY_IMPORT = {
     "por.plain": (TOP_LEVEL, "por.ingest", "por.scale", "por.plain"),
     "por.private": (TOP_LEVEL, "por.ingest", "por.reserves", "por.scale", "circuits", "por.private"),
     "por.formats": (TOP_LEVEL, "por.plain", "por.private", "por.formats"),
+    "por.threshold": (TOP_LEVEL, "por.threshold"),
 }
 
 ENTRY_POINTS = ("por.demo", "por.__main__")

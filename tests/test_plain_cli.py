@@ -133,6 +133,7 @@ def test_demo_every_party_sees_the_expected_outcome(tmp_path: Path) -> None:
     shown = io.StringIO()
     assert run_demo(tmp_path / "demo", users=400, console=Console(file=shown, width=120))
     assert "AUDIT PASSED" in shown.getvalue() and "INVALID forged-proof.json" in shown.getvalue()
+    assert "2-of-3 threshold key" in shown.getvalue()
 
 
 def test_audit_of_an_export_missing_a_token_says_so(built: Path, tmp_path: Path) -> None:
