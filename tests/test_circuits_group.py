@@ -1,4 +1,4 @@
-"""Both G1 backends: identical encodings and arithmetic, and strict parsing of untrusted points."""
+"""Every available G1 backend: identical encodings and arithmetic, and strict parsing of untrusted points."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import secrets
 
 import pytest
 
-from circuits.group import get_backend
+from circuits.group import available_backends, default_backend_name, get_backend
 from circuits.scalars import ORDER
 
 QUUX_DST = b"QUUX-V01-CS02-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
 FIELD_MODULUS = int(
     "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab", 16
 )
-BACKENDS = ["fast", "pure"]
+BACKENDS = list(available_backends())
+OTHERS = [name for name in BACKENDS if name != "pure"]  # each is compared with pure, the reference
 
 
 def compressed_x(x: int, y_flag: bool = False) -> bytes:
@@ -49,8 +50,9 @@ def test_hash_to_curve_matches_rfc9380_vectors(name, msg, x_hex):
     assert int.from_bytes(encoded, "big") & ((1 << 381) - 1) == int(x_hex, 16)
 
 
-def test_backends_agree_on_arithmetic_and_encodings():
-    fast, pure = get_backend("fast"), get_backend("pure")
+@pytest.mark.parametrize("name", OTHERS)
+def test_backends_agree_on_arithmetic_and_encodings(name):
+    fast, pure = get_backend(name), get_backend("pure")
     scalars = [0, 1, 2, ORDER - 1, secrets.randbelow(ORDER), secrets.randbelow(2**64)]
     fast_points = [fast.hash_to_curve(bytes([i]), b"por-test") for i in range(len(scalars))]
     pure_points = [pure.hash_to_curve(bytes([i]), b"por-test") for i in range(len(scalars))]
@@ -110,14 +112,18 @@ def test_decompress_rejects_malformed_points(name, data):
         get_backend(name).decompress(data, allow_identity=True)
 
 
-def test_env_variable_selects_backend(monkeypatch):
-    monkeypatch.setenv("POR_BACKEND", "pure")
-    assert get_backend().name == "pure"
-    monkeypatch.setenv("POR_BACKEND", "fast")
-    assert get_backend().name == "fast"
+@pytest.mark.parametrize("name", BACKENDS)
+def test_env_variable_selects_backend(monkeypatch, name):
+    monkeypatch.setenv("POR_BACKEND", name)
+    assert get_backend().name == name
     monkeypatch.setenv("POR_BACKEND", "nonsense")
     with pytest.raises(ValueError):
         get_backend()
     monkeypatch.delenv("POR_BACKEND")
-    assert get_backend().name == "fast"
+    assert get_backend().name == default_backend_name() == BACKENDS[0]
     assert get_backend("pure").name == "pure"
+
+
+def test_default_is_the_fastest_backend_that_loads():
+    assert BACKENDS[-1] == "pure"
+    assert BACKENDS == [name for name in ("blst", "fast", "pure") if name in BACKENDS]
