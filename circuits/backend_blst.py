@@ -30,8 +30,7 @@ _AFFINE = ctypes.c_uint64 * (AFFINE_BYTES // 8)
 _JACOBIAN = ctypes.c_uint64 * (JACOBIAN_BYTES // 8)
 _COMPRESSED = ctypes.c_char * POINT_BYTES
 _ZERO_AFFINE = bytes(AFFINE_BYTES)
-_ZERO_Z = bytes(JACOBIAN_BYTES - AFFINE_BYTES)
-_ZERO_X = bytes(AFFINE_BYTES // 2)
+_ZERO_FP = bytes(AFFINE_BYTES // 2)  # one field element: an x, a y or a Z
 _PIPPENGER_MIN = 32  # blst_p1s_mult_pippenger runs Pippenger's method from this many points on
 _ERRORS = {1: "bad encoding", 2: "x has no point on the curve", 3: "point is not in the prime-order subgroup"}
 _NOT_IN_GROUP = 3
@@ -165,14 +164,16 @@ def affine_array(points: Sequence[BlstPoint]) -> bytes:
 def _has_order_three_point(point_bytes: bytes) -> bool:
     """Whether an affine array holds (0, ±2), the only points of order 3 on the curve (x = 0).
 
-    Two of blst's batched algorithms are wrong for them: below 32 points its MSM uses per-point tables of
-    1..8 multiples normalised by one shared inversion (a point of order 3 puts the identity in its table, the
-    inversion is of zero and the whole result is garbage), and its batched addition mistakes (0, ±2) plus the
-    identity (encoded (0, 0)) for a doubling. Such points only arrive decoded without the subgroup check, but the
-    backend must stay exact for every curve point; Pippenger's method (32 points and more) handles them."""
-    if _ZERO_X not in point_bytes:  # a run of 48 zero bytes occurs only at an x = 0 or identity point
+    blst is exact for every curve point only in Pippenger's method (32 points and more) and its table method for
+    2–31 points, and the latter only without points of order 3. Its table method keeps 1..8 multiples of each
+    point normalised by one shared inversion: a point of order 3 puts the identity in its table, the inversion
+    is of zero and the whole result is garbage; its batched addition (``sum``) mistakes (0, ±2) plus the
+    identity (encoded (0, 0)) for a doubling; and its single-point method (1..16 multiples) also fails for
+    points of order 11. Such points only arrive decoded without the subgroup check, but the backend must stay
+    exact for every curve point, as the proof of docs/SPEC.md §12.5.1 assumes."""
+    if _ZERO_FP not in point_bytes:  # quick filter: no run of 48 zero bytes, no x = 0
         return False
-    return any(point_bytes[i:i + 48] == _ZERO_X and point_bytes[i + 48:i + 96] != _ZERO_X
+    return any(point_bytes[i:i + 48] == _ZERO_FP and point_bytes[i + 48:i + 96] != _ZERO_FP
                for i in range(0, len(point_bytes), AFFINE_BYTES))
 
 
@@ -230,7 +231,7 @@ class BlstBackend:
         return BlstPoint(None, _neg_jacobian(p._jac))
 
     def mul(self, p: BlstPoint, k: int) -> BlstPoint:
-        # Through msm (blst's 5-bit windows for one point), not blst_p1_mult: its GLV method is k·P only for P in
+        # Through msm (a table method), not blst_p1_mult: its GLV method is k·P only for P in
         # the subgroup, and points decoded without the subgroup check must still get the exact k·P.
         return self.msm([p], [k])
 
@@ -246,8 +247,8 @@ class BlstBackend:
         width = (nbits + 7) // 8
         scalar_bytes = b"".join([k.to_bytes(width, "little") for k in reduced])
         point_bytes = affine_array(points)
-        if n < _PIPPENGER_MIN and _has_order_three_point(point_bytes):
-            pad = _PIPPENGER_MIN - n  # identity points with zero scalars: blst takes its exact Pippenger path
+        if n < _PIPPENGER_MIN:  # pad with identity points and zero scalars to steer blst to an exact method
+            pad = _PIPPENGER_MIN - n if _has_order_three_point(point_bytes) else 2 - n if n == 1 else 0
             point_bytes += _ZERO_AFFINE * pad
             scalar_bytes += bytes(width * pad)
             n += pad
@@ -290,7 +291,7 @@ class BlstBackend:
         return bool(_lib.p1_is_equal(p_jac, q_jac))
 
     def is_identity(self, p: BlstPoint) -> bool:
-        return p._aff == _ZERO_AFFINE if p._aff is not None else p._jac[AFFINE_BYTES:] == _ZERO_Z
+        return p._aff == _ZERO_AFFINE if p._aff is not None else p._jac[AFFINE_BYTES:] == _ZERO_FP
 
     def compress(self, p: BlstPoint) -> bytes:
         out = _COMPRESSED()
