@@ -192,3 +192,14 @@ def test_falls_back_to_pure_python_without_either_native_library():
 
 def test_loads_by_default_when_available():
     assert _default_backend_in_a_process_where("").stdout.splitlines() == ["blst blst,fast,pure"]
+
+
+def test_single_point_multiplication_is_exact_for_points_of_order_eleven():
+    """blst's one-point method keeps 1..16 multiples, among them the identity for a point of order 11; the
+    backend pads a one-point MSM to two points (the table method with 1..8 multiples)."""
+    blst, pure = get_backend("blst"), get_backend("pure")
+    data = torsion_points()["order11"]
+    point, reference = blst.decompress(data, subgroup_check=False), pure.decompress(data, subgroup_check=False)
+    rng = random.Random(11)
+    for k in [rng.randrange(ORDER) for _ in range(120)]:
+        assert blst.compress(blst.mul(point, k)) == pure.compress(pure.mul(reference, k)), k

@@ -124,10 +124,6 @@ def test_env_variable_selects_backend(monkeypatch, name):
     assert get_backend("pure").name == "pure"
 
 
-def test_default_is_the_fastest_backend_that_loads():
-    assert BACKENDS[-1] == "pure"
-    assert BACKENDS == [name for name in ("blst", "fast", "pure") if name in BACKENDS]
-
 
 @pytest.mark.parametrize("name", BACKENDS)
 def test_identity_is_neutral_in_every_operation(name):
