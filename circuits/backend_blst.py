@@ -267,6 +267,10 @@ class BlstBackend:
         _lib.p1s_mult_pippenger(out, points_arg, n, scalars_arg, nbits, scratch)
         return _jacobian_point(out)
 
+    def normalize(self, points: Sequence[BlstPoint]) -> None:
+        """Give every point its affine form now, in one batch (see ``circuits.group.normalize``)."""
+        affine_array(points)
+
     def sum(self, points: Sequence[BlstPoint]) -> BlstPoint:
         """Σ points by blst's batched affine addition (one inversion per 1,024 points)."""
         n = len(points)

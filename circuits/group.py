@@ -13,6 +13,7 @@ reduced modulo the group order by the backend.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -108,6 +109,16 @@ def get_backend(name: str | Backend | None = None) -> Backend:
             raise ValueError(reason)
         return _load(name)
     return name
+
+
+def normalize(backend: Backend, points: Sequence[Point]) -> None:
+    """Put ``points`` once into the form that the backend's ``msm``, ``sum`` and ``compress`` read fastest, for
+    points used many times or compressed in bulk (fixed-base tables; commitments about to be encoded): the
+    optional ``Backend.normalize`` — blst converts Jacobian points to affine in one batch, one inversion for all;
+    a no-op on backends without it. Values are unchanged."""
+    method = getattr(backend, "normalize", None)
+    if method is not None:
+        method(points)
 
 
 def check_scalar(k: int, what: str = "scalar") -> int:

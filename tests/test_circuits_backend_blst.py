@@ -106,6 +106,19 @@ def test_jacobian_points_are_converted_once_in_a_batch_and_keep_their_affine_for
     assert [blst.compress(q) for q in jacobian] == [blst.compress(blst.mul(p, k + 1)) for k in range(1, 6)]
 
 
+def test_normalize_gives_jacobian_points_their_affine_form_in_one_batch():
+    from circuits import pedersen
+    from circuits.group import normalize
+
+    blst = get_backend("blst")
+    p = blst.hash_to_curve(b"p", b"por-test")
+    points = [blst.add(p, blst.mul(p, k)) for k in range(3)]
+    normalize(blst, points)
+    assert all(q._aff is not None for q in points)
+    g_table, h_table = pedersen._tables("blst")
+    assert all(q._aff is not None for row in g_table.rows + h_table.rows for q in row)
+
+
 def test_msm_uses_only_the_scalar_width_it_needs():
     blst = get_backend("blst")
     points = [blst.hash_to_curve(bytes([i]), b"por-test") for i in range(40)]

@@ -167,3 +167,16 @@ def test_points_outside_the_subgroup_decode_only_without_the_subgroup_check(name
 def test_unknown_backend_names_are_refused_with_the_choices():
     with pytest.raises(ValueError, match="blst, fast, pure"):
         get_backend("gpu")
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_normalize_keeps_every_value(name):
+    from circuits.group import normalize
+
+    be = get_backend(name)
+    p = be.hash_to_curve(b"n", b"por-test")
+    points = [be.mul(p, k) for k in (1, 2, 3)] + [be.add(p, p), be.identity()]
+    before = [be.compress(q) for q in points]
+    normalize(be, points)
+    assert [be.compress(q) for q in points] == before
+    assert be.eq(be.msm(points, [1, 1, 1, 1, 1]), be.mul(p, 8)) and be.eq(be.sum(points), be.mul(p, 8))

@@ -1,0 +1,89 @@
+"""The group backends side by side (blst against arkworks): MSM cost per term, range-proof proving, Pedersen
+commitments. CPU time of this process; the backends alternate within each run so that load on a shared machine
+hits both alike, and each ``*_ratio`` is the median of per-round ratios (arkworks time / blst time)."""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import time
+from collections.abc import Callable, Iterator
+
+from circuits import generators, pedersen
+from circuits.group import available_backends, get_backend
+from circuits.rangeproof import prove_range
+from circuits.scalars import ORDER
+
+MSM_SIZES = (16, 64, 256, 1024, 4096)
+PAIR = ("blst", "fast")
+BITS, M = 64, 16
+NAMES = (
+    [f"msm_us_per_term_{name}_{n}" for n in MSM_SIZES for name in PAIR]
+    + [f"msm_ratio_{n}" for n in MSM_SIZES]
+    + [f"rangeproof_prove_ms_per_value_{name}" for name in PAIR] + ["rangeproof_prove_ratio"]
+    + [f"pedersen_commit_us_{name}" for name in PAIR] + ["pedersen_commit_ratio"]
+)
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def _side_by_side(tasks: dict[str, Callable[[], object]], rounds: int) -> tuple[dict[str, float], float]:
+    """Median CPU seconds per backend over ``rounds`` alternating rounds, and the median per-round ratio."""
+    times: dict[str, list[float]] = {name: [] for name in tasks}
+    ratios = []
+    for i in range(rounds):
+        order = list(tasks) if i % 2 == 0 else list(tasks)[::-1]
+        got = {name: _cpu(tasks[name]) for name in order}
+        for name, seconds in got.items():
+            times[name].append(seconds)
+        ratios.append(got[PAIR[1]] / got[PAIR[0]])
+    return {name: statistics.median(v) for name, v in times.items()}, statistics.median(ratios)
+
+
+def run(names: set[str], quick: bool) -> Iterator[tuple[str, float, str]]:
+    if not set(PAIR) <= set(available_backends()):
+        return
+    backends = {name: get_backend(name) for name in PAIR}
+    rounds = 3 if quick else 7
+    for n in MSM_SIZES:
+        if not names & {f"msm_ratio_{n}", *(f"msm_us_per_term_{name}_{n}" for name in PAIR)}:
+            continue
+        scalars = [secrets.randbelow(ORDER) for _ in range(n)]
+        repeats = max(1, (256 if quick else 2048) // n)
+        tasks = {}
+        for name, be in backends.items():
+            points = generators.G_vec(n, be)
+            be.msm(points, scalars)  # warm: blst converts the generators to affine once
+            tasks[name] = lambda be=be, p=points, k=scalars, r=repeats: [be.msm(p, k) for _ in range(r)]
+        medians, ratio = _side_by_side(tasks, rounds)
+        for name in PAIR:
+            yield f"msm_us_per_term_{name}_{n}", medians[name] / repeats / n * 1e6, "µs"
+        yield f"msm_ratio_{n}", ratio, "x"
+    if names & {"rangeproof_prove_ratio", *(f"rangeproof_prove_ms_per_value_{name}" for name in PAIR)}:
+        values = [secrets.randbelow(1 << BITS) for _ in range(M)]
+        blindings = [secrets.randbelow(ORDER) for _ in range(M)]
+        tasks = {}
+        for name, be in backends.items():
+            generators.G_vec(BITS * M, be), generators.H_vec(BITS * M, be), pedersen.commit(0, 0, be)
+            tasks[name] = lambda be=be: prove_range(values, blindings, BITS, b"bench", backend=be)
+        medians, ratio = _side_by_side(tasks, 2 if quick else 5)
+        for name in PAIR:
+            yield f"rangeproof_prove_ms_per_value_{name}", medians[name] / M * 1e3, "ms"
+        yield "rangeproof_prove_ratio", ratio, "x"
+    if names & {"pedersen_commit_ratio", *(f"pedersen_commit_us_{name}" for name in PAIR)}:
+        count = 500 if quick else 5_000
+        values = [secrets.randbelow(1 << BITS) for _ in range(count)]
+        blindings = [secrets.randbelow(ORDER) for _ in range(count)]
+        tasks = {}
+        for name, be in backends.items():
+            pedersen.commit(0, 0, be)  # fixed-base tables outside the timings
+            pedersen.commit_many(values[:50], blindings[:50], be)
+            tasks[name] = lambda be=be: pedersen.commit_many(values, blindings, be)
+        medians, ratio = _side_by_side(tasks, rounds)
+        for name in PAIR:
+            yield f"pedersen_commit_us_{name}", medians[name] / count * 1e6, "µs"
+        yield "pedersen_commit_ratio", ratio, "x"
