@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from circuits import generators, pedersen
 from circuits.group import available_backends, get_backend
-from circuits.rangeproof import prove_range
+from circuits.rangeproof import RangeProof, prove_range, verify_range_batch
 from circuits.scalars import ORDER
 
 MSM_SIZES = (16, 64, 256, 1024, 4096)
@@ -21,6 +21,7 @@ NAMES = (
     [f"msm_us_per_term_{name}_{n}" for n in MSM_SIZES for name in PAIR]
     + [f"msm_ratio_{n}" for n in MSM_SIZES]
     + [f"rangeproof_prove_ms_per_value_{name}" for name in PAIR] + ["rangeproof_prove_ratio"]
+    + [f"rangeproof_verify_ms_per_value_{name}" for name in PAIR] + ["rangeproof_verify_ratio"]
     + [f"pedersen_commit_us_{name}" for name in PAIR] + ["pedersen_commit_ratio"]
 )
 
@@ -74,6 +75,24 @@ def run(names: set[str], quick: bool) -> Iterator[tuple[str, float, str]]:
         for name in PAIR:
             yield f"rangeproof_prove_ms_per_value_{name}", medians[name] / M * 1e3, "ms"
         yield "rangeproof_prove_ratio", ratio, "x"
+    if names & {"rangeproof_verify_ratio", *(f"rangeproof_verify_ms_per_value_{name}" for name in PAIR)}:
+        # A batch of 16 proofs (m = 16), 4 distinct ones repeated: the same bytes parsed by each backend.
+        made = []
+        for i in range(4):
+            values = [secrets.randbelow(1 << BITS) for _ in range(M)]
+            blindings = [secrets.randbelow(ORDER) for _ in range(M)]
+            proof, commitments = prove_range(values, blindings, BITS, b"bench %d" % i, backend=backends[PAIR[0]])
+            made.append((proof.to_bytes(), [backends[PAIR[0]].compress(c) for c in commitments], b"bench %d" % i))
+        tasks = {}
+        for name, be in backends.items():
+            items = [(RangeProof.from_bytes(data, be, subgroup_check=False), [be.decompress(c) for c in encoded],
+                      BITS, context) for data, encoded, context in made] * 4
+            assert verify_range_batch(items, be)
+            tasks[name] = lambda be=be, items=items: verify_range_batch(items, be)
+        medians, ratio = _side_by_side(tasks, rounds)
+        for name in PAIR:
+            yield f"rangeproof_verify_ms_per_value_{name}", medians[name] / (16 * M) * 1e3, "ms"
+        yield "rangeproof_verify_ratio", ratio, "x"
     if names & {"pedersen_commit_ratio", *(f"pedersen_commit_us_{name}" for name in PAIR)}:
         count = 500 if quick else 5_000
         values = [secrets.randbelow(1 << BITS) for _ in range(count)]
