@@ -88,7 +88,6 @@ class _Library:
             fn.restype = restype
             fn.argtypes = argtypes
             setattr(self, name.removeprefix("blst_"), fn)
-        self.path = spec.origin
 
 
 def _pointer_pair(buffer: bytes) -> ctypes.Array:
@@ -231,12 +230,13 @@ class BlstBackend:
         return BlstPoint(None, _neg_jacobian(p._jac))
 
     def mul(self, p: BlstPoint, k: int) -> BlstPoint:
-        # Through msm (a table method), not blst_p1_mult: its GLV method is k·P only for P in
-        # the subgroup, and points decoded without the subgroup check must still get the exact k·P.
+        # Through msm, not blst_p1_mult: its GLV method gives k·P only for P in the subgroup, and points decoded
+        # without the subgroup check must still get the exact k·P, as on the other backends.
         return self.msm([p], [k])
 
     def msm(self, points: Sequence[BlstPoint], scalars: Sequence[int]) -> BlstPoint:
-        """Σ scalars[i]·points[i] by blst's Pippenger, with scalars only as wide as the widest one needs."""
+        """Σ scalars[i]·points[i] in one blst call (Pippenger's method from 32 points, a table method below),
+        with scalars only as wide as the widest one needs."""
         n = len(points)
         if n != len(scalars):
             raise ValueError("msm needs as many scalars as points")
@@ -247,8 +247,12 @@ class BlstBackend:
         width = (nbits + 7) // 8
         scalar_bytes = b"".join([k.to_bytes(width, "little") for k in reduced])
         point_bytes = affine_array(points)
-        if n < _PIPPENGER_MIN:  # pad with identity points and zero scalars to steer blst to an exact method
-            pad = _PIPPENGER_MIN - n if _has_order_three_point(point_bytes) else 2 - n if n == 1 else 0
+        pad = 0  # identity points with zero scalars, to steer blst to a method that is exact here
+        if n < _PIPPENGER_MIN and _has_order_three_point(point_bytes):
+            pad = _PIPPENGER_MIN - n
+        elif n == 1:
+            pad = 1  # not blst's one-point method (wrong for points of order 11): the table method
+        if pad:
             point_bytes += _ZERO_AFFINE * pad
             scalar_bytes += bytes(width * pad)
             n += pad
@@ -272,7 +276,7 @@ class BlstBackend:
         affine_array(points)
 
     def sum(self, points: Sequence[BlstPoint]) -> BlstPoint:
-        """Σ points by blst's batched affine addition (one inversion per 1,024 points)."""
+        """Σ points by blst's batched affine addition (Montgomery's trick: a few inversions for all)."""
         n = len(points)
         if not n:
             return self._identity
