@@ -53,6 +53,10 @@ SIGNATURES = {
     "blst_p1s_add": (None, _P, _P, _SIZE),
     "blst_p1s_mult_pippenger_scratch_sizeof": (_SIZE, _SIZE),
     "blst_p1s_mult_pippenger": (None, _P, _P, _SIZE, _P, _SIZE, _P),
+    "blst_p1s_mult_wbits_precompute_sizeof": (_SIZE, _SIZE, _SIZE),
+    "blst_p1s_mult_wbits_precompute": (None, _P, _SIZE, _P, _SIZE),
+    "blst_p1s_mult_wbits_scratch_sizeof": (_SIZE, _SIZE),
+    "blst_p1s_mult_wbits": (None, _P, _P, _SIZE, _SIZE, _P, _SIZE, _P),
 }
 """Every blst function used here, as (restype, *argtypes) from blst.h."""
 
@@ -271,6 +275,10 @@ class BlstBackend:
         _lib.p1s_mult_pippenger(out, points_arg, n, scalars_arg, nbits, scratch)
         return _jacobian_point(out)
 
+    def base_table(self, points: Sequence[BlstPoint]) -> BlstBaseTable:
+        """Precomputed MSM bases (see ``circuits.group.base_table``)."""
+        return BlstBaseTable(self, points)
+
     def normalize(self, points: Sequence[BlstPoint]) -> None:
         """Give every point its affine form now, in one batch (see ``circuits.group.normalize``)."""
         affine_array(points)
@@ -335,6 +343,71 @@ class BlstBackend:
         point = _jacobian_point(out)
         _affine(point)  # generators feed MSMs: convert once, now
         return point
+
+
+class BlstBaseTable:
+    """``circuits.group.BaseTable`` on blst's fixed-base method: for each point, its multiples 1..2^(w−1) (affine,
+    Booth digits give the negatives), so an MSM is one table lookup and one batched addition per point and
+    window, with the w doublings shared. Built once (~100 µs and 12 KiB per point at w = 8); only for points of
+    the prime-order subgroup (checked), whose multiples in the table are never the identity."""
+
+    def __init__(self, backend: BlstBackend, points: Sequence[BlstPoint], window: int = 8) -> None:
+        if not 2 <= window <= 12:
+            raise ValueError("the window is 2 to 12 bits")
+        flat = affine_array(points)
+        n = len(points)
+        if not n or len(flat) != n * AFFINE_BYTES:
+            raise ValueError("a base table needs at least one point")
+        for i in range(n):
+            point = flat[i * AFFINE_BYTES:(i + 1) * AFFINE_BYTES]
+            if point == _ZERO_AFFINE or not _lib.p1_affine_in_g1(point):
+                raise ValueError(f"base table point {i} is not a non-identity point of the prime-order subgroup")
+        self.backend, self.points, self.window = backend, list(points), window
+        self._row_bytes = AFFINE_BYTES << (window - 1)
+        size = _lib.p1s_mult_wbits_precompute_sizeof(window, n)
+        if size != n * self._row_bytes:
+            raise ValueError("unexpected blst table layout")
+        self._table = (ctypes.c_uint64 * (size // 8))()
+        pointers = _pointer_pair(flat)
+        _lib.p1s_mult_wbits_precompute(self._table, window, pointers, n)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def msm(self, indices: Sequence[int], scalars: Sequence[int]) -> BlstPoint:
+        n, size = len(indices), len(self.points)
+        if n != len(scalars):
+            raise ValueError("msm needs as many scalars as indices")
+        contiguous = isinstance(indices, range) and indices.step == 1
+        if contiguous:
+            in_range = not n or indices.start >= 0 and indices.stop <= size
+        else:
+            in_range = all(0 <= i < size for i in indices)
+        if not in_range:
+            raise IndexError("base table index out of range")
+        reduced = [k % ORDER for k in scalars]
+        nbits = max(reduced, default=0).bit_length()
+        if not nbits:
+            return self.backend.identity()
+        width = (nbits + 7) // 8
+        scalar_bytes = b"".join([k.to_bytes(width, "little") for k in reduced])
+        row = self._row_bytes
+        base = ctypes.addressof(self._table)
+        if contiguous:
+            rows, rows_at = None, base + indices.start * row  # the rows are already contiguous: no copy
+        else:
+            rows = (ctypes.c_uint64 * (n * row // 8))()  # the local keeps it alive through the call below
+            rows_at = ctypes.addressof(rows)
+            for j, i in enumerate(indices):
+                ctypes.memmove(rows_at + j * row, base + i * row, row)
+        if len(scalar_bytes) != n * width:
+            raise ValueError("scalars do not match the number of points")
+        scratch = (ctypes.c_uint64 * -(-_lib.p1s_mult_wbits_scratch_sizeof(n) // 8))()
+        scalars_arg = _pointer_pair(scalar_bytes)
+        out = _JACOBIAN()
+        _lib.p1s_mult_wbits(out, rows_at, self.window, n, scalars_arg, nbits, scratch)
+        del rows
+        return _jacobian_point(out)
 
 
 def _self_test(backend: BlstBackend) -> None:

@@ -121,6 +121,32 @@ def normalize(backend: Backend, points: Sequence[Point]) -> None:
         method(points)
 
 
+class BaseTable:
+    """Points used as MSM bases again and again (the generator vectors), addressed by index. This generic form is
+    a plain list; a backend may offer a precomputed one (``Backend.base_table``; blst: per-point window tables,
+    ~2x faster MSMs at 16 points, ~10% at 1,024). Build it with ``base_table``."""
+
+    def __init__(self, backend: Backend, points: Sequence[Point]) -> None:
+        self.backend = backend
+        self.points = list(points)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def msm(self, indices: Sequence[int], scalars: Sequence[int]) -> Point:
+        """Σ scalars[j]·points[indices[j]] (``indices`` a range or any sequence of indices in [0, len))."""
+        if not all(0 <= i < len(self.points) for i in indices):
+            raise IndexError("base table index out of range")
+        return self.backend.msm([self.points[i] for i in indices], scalars)
+
+
+def base_table(backend: Backend, points: Sequence[Point]) -> BaseTable:
+    """A ``BaseTable`` over ``points`` (prime-order subgroup points): the backend's precomputed one when it has
+    the optional ``base_table`` method, else the generic list. Results are identical; only the speed differs."""
+    method = getattr(backend, "base_table", None)
+    return method(points) if method is not None else BaseTable(backend, points)
+
+
 def check_scalar(k: int, what: str = "scalar") -> int:
     """Range-check a scalar given by a caller: an int in [0, r)."""
     if not isinstance(k, int) or isinstance(k, bool):

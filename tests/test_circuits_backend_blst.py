@@ -216,3 +216,27 @@ def test_single_point_multiplication_is_exact_for_points_of_order_eleven():
     rng = random.Random(11)
     for k in [rng.randrange(ORDER) for _ in range(120)]:
         assert blst.compress(blst.mul(point, k)) == pure.compress(pure.mul(reference, k)), k
+
+
+@pytest.mark.parametrize("kind", ["id", "order11", "mixed", "order3"])
+def test_base_tables_take_only_subgroup_points(kind):
+    """A point of small order would put the identity among its precomputed multiples (a wrong result)."""
+    from circuits.group import base_table
+
+    blst = get_backend("blst")
+    g = blst.hash_to_curve(b"g", b"por-test")
+    with pytest.raises(ValueError, match="point 1 is not"):
+        base_table(blst, [g] + _points(blst, [kind]))
+    with pytest.raises(ValueError):
+        base_table(blst, [])
+
+
+def test_base_table_is_blsts_precomputed_form():
+    from circuits.backend_blst import BlstBaseTable
+    from circuits.group import base_table
+
+    blst = get_backend("blst")
+    table = base_table(blst, [blst.hash_to_curve(b"g", b"por-test")])
+    assert isinstance(table, BlstBaseTable) and table.window == 8
+    with pytest.raises(ValueError):
+        BlstBaseTable(blst, table.points, window=13)

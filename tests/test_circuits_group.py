@@ -180,3 +180,24 @@ def test_normalize_keeps_every_value(name):
     normalize(be, points)
     assert [be.compress(q) for q in points] == before
     assert be.eq(be.msm(points, [1, 1, 1, 1, 1]), be.mul(p, 8)) and be.eq(be.sum(points), be.mul(p, 8))
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_base_table_msm_equals_the_plain_msm_for_every_kind_of_index(name):
+    from circuits.group import base_table
+
+    be = get_backend(name)
+    points = [be.hash_to_curve(bytes([i]), b"por-test") for i in range(40 if name != "pure" else 12)]
+    table = base_table(be, points)
+    assert len(table) == len(points)
+    n = len(points)
+    for indices in (range(n), range(3, 7), range(1, n, 4), [5, 5, 0, n - 1], range(n - 1, n)):
+        for scalars in ([secrets.randbelow(ORDER) for _ in indices], [secrets.randbelow(2**64) for _ in indices],
+                        [0] * len(indices), [ORDER + 2] * len(indices)):
+            expected = be.msm([points[i] for i in indices], scalars)
+            assert be.compress(table.msm(indices, scalars)) == be.compress(expected), (indices, scalars)
+    for bad in (range(n - 1, n + 1), [-1], [n]):
+        with pytest.raises(IndexError):
+            table.msm(bad, [1] * len(bad))
+    with pytest.raises(ValueError):
+        table.msm(range(2), [1])
