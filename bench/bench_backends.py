@@ -1,6 +1,7 @@
-"""The group backends side by side (blst against arkworks): MSM cost per term, range-proof proving, Pedersen
-commitments. CPU time of this process; the backends alternate within each run so that load on a shared machine
-hits both alike, and each ``*_ratio`` is the median of per-round ratios (arkworks time / blst time)."""
+"""The group backends side by side (blst against arkworks): MSM cost per term, range-proof proving and batch
+verification, Pedersen commitments; and blst's precomputed base tables against its plain MSM. CPU time of this
+process; the contenders alternate within each run so that load on a shared machine hits both alike, and each
+``*_ratio`` is the median of per-round ratios (slower / faster: arkworks / blst, plain MSM / base table)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 
 from circuits import generators, pedersen
-from circuits.group import available_backends, get_backend
+from circuits.group import available_backends, base_table, get_backend
 from circuits.rangeproof import RangeProof, prove_range, verify_range_batch
 from circuits.scalars import ORDER
 
 MSM_SIZES = (16, 64, 256, 1024, 4096)
+TABLE_SIZES = (16, 1024)
 PAIR = ("blst", "fast")
 BITS, M = 64, 16
 NAMES = (
@@ -23,6 +25,7 @@ NAMES = (
     + [f"rangeproof_prove_ms_per_value_{name}" for name in PAIR] + ["rangeproof_prove_ratio"]
     + [f"rangeproof_verify_ms_per_value_{name}" for name in PAIR] + ["rangeproof_verify_ratio"]
     + [f"pedersen_commit_us_{name}" for name in PAIR] + ["pedersen_commit_ratio"]
+    + [f"msm_table_us_per_term_blst_{n}" for n in TABLE_SIZES] + [f"msm_table_ratio_{n}" for n in TABLE_SIZES]
 )
 
 
@@ -33,7 +36,8 @@ def _cpu(fn: Callable[[], object]) -> float:
 
 
 def _side_by_side(tasks: dict[str, Callable[[], object]], rounds: int) -> tuple[dict[str, float], float]:
-    """Median CPU seconds per backend over ``rounds`` alternating rounds, and the median per-round ratio."""
+    """Median CPU seconds per contender over ``rounds`` alternating rounds, and the median per-round ratio of the
+    second contender's time to the first's."""
     times: dict[str, list[float]] = {name: [] for name in tasks}
     ratios = []
     for i in range(rounds):
@@ -41,7 +45,8 @@ def _side_by_side(tasks: dict[str, Callable[[], object]], rounds: int) -> tuple[
         got = {name: _cpu(tasks[name]) for name in order}
         for name, seconds in got.items():
             times[name].append(seconds)
-        ratios.append(got[PAIR[1]] / got[PAIR[0]])
+        first, second = tasks
+        ratios.append(got[second] / got[first])
     return {name: statistics.median(v) for name, v in times.items()}, statistics.median(ratios)
 
 
@@ -106,3 +111,23 @@ def run(names: set[str], quick: bool) -> Iterator[tuple[str, float, str]]:
         for name in PAIR:
             yield f"pedersen_commit_us_{name}", medians[name] / count * 1e6, "µs"
         yield "pedersen_commit_ratio", ratio, "x"
+    blst = backends[PAIR[0]]
+    for n in TABLE_SIZES:
+        if not names & {f"msm_table_ratio_{n}", f"msm_table_us_per_term_blst_{n}"}:
+            continue
+        # Over 1,024 generators: n = 16 with stride 64 is a prover's first re-materialisation (one new generator
+        # from every 64th base point), n = 1,024 a contiguous range (the first L, R and S).
+        stride = 1024 // n
+        points = generators.G_vec(1024, blst)
+        table = base_table(blst, points)
+        indices = range(stride // 2, 1024, stride)
+        chosen = [points[i] for i in indices]
+        scalars = [secrets.randbelow(ORDER) for _ in range(n)]
+        repeats = max(1, (256 if quick else 2048) // n)
+        tasks = {
+            "table": lambda t=table, r=repeats, i=indices, k=scalars: [t.msm(i, k) for _ in range(r)],
+            "plain": lambda r=repeats, p=chosen, k=scalars: [blst.msm(p, k) for _ in range(r)],
+        }
+        medians, ratio = _side_by_side(tasks, rounds)
+        yield f"msm_table_us_per_term_blst_{n}", medians["table"] / repeats / n * 1e6, "µs"
+        yield f"msm_table_ratio_{n}", ratio, "x"
