@@ -20,7 +20,9 @@ Point = tuple
 
 
 def _ints(p: Point) -> g1_ints.IntPoint:
-    return p[0].n, p[1].n, p[2].n
+    # py_ecc's identity is (1, 1, 0), which is not a projective point of the curve: the complete formulas of
+    # g1_ints need (0, 1, 0) and turn (1, 1, 0) into garbage.
+    return (p[0].n, p[1].n, p[2].n) if p[2].n else g1_ints.ZERO
 
 
 def _point(p: g1_ints.IntPoint) -> Point:

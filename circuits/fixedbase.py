@@ -7,7 +7,7 @@ and only 8 for a 64-bit value. This is what makes Pedersen commitments cheap eno
 
 from __future__ import annotations
 
-from circuits.group import Backend, Point
+from circuits.group import Backend, Point, normalize
 from circuits.scalars import ORDER, SCALAR_BYTES
 
 WINDOW_BITS = 8
@@ -24,6 +24,7 @@ class FixedBaseTable:
                 row.append(backend.add(row[-1], window_base))
             rows.append(row)
             window_base = backend.add(row[-1], window_base)  # 256·(previous window base)
+        normalize(backend, [p for row in rows for p in row])  # every entry is summed again and again
         self.rows = rows
 
     def terms(self, k: int) -> list[Point]:

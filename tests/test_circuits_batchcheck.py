@@ -10,7 +10,7 @@ from py_ecc.bls.point_compression import compress_G1
 from py_ecc.fields import optimized_bls12_381_FQ as FQ
 
 from circuits import g1_ints, innerproduct, rangeproof
-from circuits.group import get_backend
+from circuits.group import available_backends, get_backend
 from circuits.rangeproof import RangeProof, prove_range, shape, shape_v1, verify_range, verify_range_batch
 from circuits.scalars import ORDER, powers
 
@@ -56,7 +56,7 @@ def test_delta_closed_form_equals_the_direct_sums(y: int, z: int) -> None:
         assert rangeproof._delta(y, z, fixed, y_minus_1_inv) == direct
 
 
-@pytest.mark.parametrize("name", ["fast", "pure"])
+@pytest.mark.parametrize("name", list(available_backends()))
 def test_proof_point_with_a_torsion_component_is_rejected(name: str) -> None:
     be = get_backend(name)
     proof, commitments = prove_range([77], [5], 8, CTX, backend=be)

@@ -1,4 +1,4 @@
-"""Pedersen commitments and generators: definition, homomorphism, fixed-base tables, both backends."""
+"""Pedersen commitments and generators: definition, homomorphism, fixed-base tables, every available backend."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from circuits import generators, pedersen
-from circuits.group import get_backend
+from circuits.group import available_backends, get_backend
 from circuits.scalars import ORDER
 
 SPEC_G = "a12277615badbb72baeb508fc492ed14f2ff7d7091f7762b08c6573b30eb603728b149c64c218ba63c69af73295b4f4f"
@@ -20,10 +20,11 @@ SPEC_H_VEC = [
     "aebf822f12e15a9c135c75b2ef10311d6871f37faff282c84af4d1042463ca3face4062bd5be243d3e1917523832251f",
     "a3fd56be74f5b12e51f4fcb3ce9eacf00ea62d028d2e82cb00d1397cde5873b0121ce987c322f1beb8eaab620d8fa6a1",
 ]
+BACKENDS = list(available_backends())
 SPEC_COMMIT_1_2 = "a4013f26b8c4d053778df935415cbc125a474eb2235b3b3b0d0cfd82f77a88053cfab5d50afb4d469338a1f98f7cbb5c"
 
 
-@pytest.mark.parametrize("name", ["fast", "pure"])
+@pytest.mark.parametrize("name", BACKENDS)
 def test_generators_match_spec_bytes(name):
     be = get_backend(name)
     assert be.compress(generators.G(be)).hex() == SPEC_G
@@ -49,7 +50,7 @@ def test_generator_vectors_are_prefix_stable():
         generators.G_vec(generators.MAX_VECTOR + 1, be)
 
 
-@pytest.mark.parametrize("name", ["fast", "pure"])
+@pytest.mark.parametrize("name", BACKENDS)
 def test_commit_is_value_times_g_plus_blinding_times_h(name):
     be = get_backend(name)
     for value, blinding in [(0, 0), (1, 0), (0, 1), (2**64 - 1, ORDER - 1), (secrets.randbelow(2**64), secrets.randbelow(ORDER))]:
@@ -65,10 +66,15 @@ def test_commitments_are_additively_homomorphic():
     assert pedersen.sum_commitments([c1, c2, c1]) == pedersen.commit(2 * v1 + v2, (2 * r1 + r2) % ORDER)
 
 
-def test_commit_many_matches_commit():
-    values = [secrets.randbelow(2**64) for _ in range(20)]
-    blindings = [secrets.randbelow(ORDER) for _ in range(20)]
-    assert pedersen.commit_many(values, blindings) == [pedersen.commit(v, r) for v, r in zip(values, blindings, strict=True)]
+@pytest.mark.parametrize("name", BACKENDS)
+def test_commit_many_matches_commit_and_every_backend_agrees(name):
+    be = get_backend(name)
+    values = [secrets.randbelow(2**64) for _ in range(20)] + [0, 2**64 - 1]
+    blindings = [secrets.randbelow(ORDER) for _ in range(20)] + [0, ORDER - 1]
+    made = pedersen.commit_many(values, blindings, be)
+    assert [be.compress(c) for c in made] == [be.compress(pedersen.commit(v, r, be)) for v, r in zip(values, blindings, strict=True)]
+    pure = get_backend("pure")
+    assert [be.compress(c) for c in made[:3]] == [pure.compress(pedersen.commit(v, r, pure)) for v, r in zip(values[:3], blindings[:3], strict=True)]
     with pytest.raises(ValueError):
         pedersen.commit_many(values, blindings[:-1])
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
 
 import pytest
 
 from circuits import generators, pedersen
-from circuits.group import get_backend
+from circuits.group import available_backends, get_backend
 from circuits.rangeproof import (
     RangeProof,
     _prove,
@@ -22,6 +23,7 @@ from circuits.rangeproof import (
 from circuits.scalars import ORDER
 
 CTX = b"round 7 / node 3"
+BACKENDS = list(available_backends())
 SPEC_PROOF_SHA256 = "bd3c013187dd14a2af84ea9f97f6542ff3a8fcd26b38c978e39f8de1a0ff8dce"
 SPEC_V2_PROOF_SHA256 = "4d9adccb6499bf648905b7dd24e93c2e30dc0fcb3e6c81217d05c815d99ce244"
 SPEC_COMMITMENTS = [
@@ -196,40 +198,42 @@ def test_prover_rejects_bad_shapes():
         prove_range([1], [ORDER], 8, CTX)
 
 
-def test_legacy_v1_spec_vector_is_reproduced_by_both_backends_and_still_verifies():
-    for name in ("fast", "pure"):
-        be = get_backend(name)
-        proof, commitments = prove_range_v1([42, 255], [7, 11], 8, b"spec vector", seed=b"por test vector",
-                                            backend=be)
-        assert hashlib.sha256(proof.to_bytes()).hexdigest() == SPEC_PROOF_SHA256
-        assert [be.compress(c).hex() for c in commitments] == SPEC_COMMITMENTS
-        parsed = RangeProof.from_bytes(proof.to_bytes(), shape_v1(8, 2), be)
-        assert verify_range(parsed, commitments, shape_v1(8, 2), b"spec vector", be)
-        assert not verify_range(parsed, commitments, 8, b"spec vector", be)
+@pytest.mark.parametrize("name", BACKENDS)
+def test_legacy_v1_spec_vector_is_reproduced_by_every_backend_and_still_verifies(name):
+    be = get_backend(name)
+    proof, commitments = prove_range_v1([42, 255], [7, 11], 8, b"spec vector", seed=b"por test vector", backend=be)
+    assert hashlib.sha256(proof.to_bytes()).hexdigest() == SPEC_PROOF_SHA256
+    assert [be.compress(c).hex() for c in commitments] == SPEC_COMMITMENTS
+    parsed = RangeProof.from_bytes(proof.to_bytes(), shape_v1(8, 2), be)
+    assert verify_range(parsed, commitments, shape_v1(8, 2), b"spec vector", be)
+    assert not verify_range(parsed, commitments, 8, b"spec vector", be)
 
 
-def test_v2_spec_vector_is_reproduced_by_both_backends():
-    for name in ("fast", "pure"):
-        be = get_backend(name)
-        proof, commitments = prove_range([42, 255, 3], [7, 11, 13], [8, 8, 2], b"spec vector", seed=b"por test vector",
-                                         backend=be)
-        assert hashlib.sha256(proof.to_bytes()).hexdigest() == SPEC_V2_PROOF_SHA256
-        assert len(proof.to_bytes()) == shape([8, 8, 2]).proof_bytes == 288 + 96 * 2 + 64 * 5  # 18 bits: N = 5·2^2
+@pytest.mark.parametrize("name", BACKENDS)
+def test_v2_spec_vector_is_reproduced_by_every_backend(name):
+    be = get_backend(name)
+    proof, commitments = prove_range([42, 255, 3], [7, 11, 13], [8, 8, 2], b"spec vector", seed=b"por test vector",
+                                     backend=be)
+    assert hashlib.sha256(proof.to_bytes()).hexdigest() == SPEC_V2_PROOF_SHA256
+    assert len(proof.to_bytes()) == shape([8, 8, 2]).proof_bytes == 288 + 96 * 2 + 64 * 5  # 18 bits: N = 5·2^2
 
 
-def test_proofs_cross_verify_between_backends():
-    fast, pure = get_backend("fast"), get_backend("pure")
-    proof, commitments = prove_range([123456789, 0], _blindings(2), 64, CTX, backend=fast)
-    data = proof.to_bytes()
-    pure_commitments = [pure.decompress(fast.compress(c)) for c in commitments]
-    assert verify_range(RangeProof.from_bytes(data, shape(64, 2), pure), pure_commitments, 64, CTX)
-    assert not verify_range(RangeProof.from_bytes(data, shape(64, 2), pure), pure_commitments, 64, b"other")
-    pure_proof, pure_made = prove_range([9], [10], 8, CTX, backend=pure)
-    fast_commitments = [fast.decompress(pure.compress(c)) for c in pure_made]
-    assert verify_range(RangeProof.from_bytes(pure_proof.to_bytes(), shape(8, 1), fast), fast_commitments, 8, CTX)
+@pytest.mark.parametrize(("prover", "verifier"), list(itertools.permutations(BACKENDS, 2)))
+def test_proofs_cross_verify_between_backends(prover, verifier):
+    """Proof bytes are backend-independent: what one backend proves, every other one verifies (and rejects
+    under another context). The pure backend proves a small statement only (it is ~100x slower)."""
+    made_by, checked_by = get_backend(prover), get_backend(verifier)
+    values, bits = ([9], 8) if "pure" in (prover, verifier) else ([123456789, 0, 2**64 - 1], 64)
+    proof, commitments = prove_range(values, _blindings(len(values)), bits, CTX, backend=made_by)
+    parsed = RangeProof.from_bytes(proof.to_bytes(), shape(bits, len(values)), checked_by, subgroup_check=False)
+    decoded = [checked_by.decompress(made_by.compress(c)) for c in commitments]
+    assert parsed.to_bytes() == proof.to_bytes()
+    assert verify_range(parsed, decoded, bits, CTX)
+    assert not verify_range(parsed, decoded, bits, b"other")
 
 
-def test_proof_from_another_backend_is_rejected_not_raised():
-    proof, commitments = prove_range([1], [2], 8, CTX, backend="fast")
+@pytest.mark.parametrize("other", [name for name in BACKENDS if name != "pure"])
+def test_proof_from_another_backend_is_rejected_not_raised(other):
+    proof, commitments = prove_range([1], [2], 8, CTX, backend=other)
     pure = get_backend("pure")
-    assert not verify_range(proof, [pure.decompress(get_backend("fast").compress(commitments[0]))], 8, CTX, pure)
+    assert not verify_range(proof, [pure.decompress(get_backend(other).compress(commitments[0]))], 8, CTX, pure)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from circuits import group
+from circuits.group import available_backends
 from por.cli import cli
 from por.demo import run_demo
 
@@ -43,6 +45,20 @@ def test_prove_verify_roundtrip_exit_codes(built: Path, tmp_path: Path) -> None:
     assert ok.exit_code == 0 and json.loads(ok.output)[0]["valid"] is True
     wrong_user = invoke("verify", proof, "--root", built / "public" / "root.json", "--user", "bob")
     assert wrong_user.exit_code == 1 and "alice" in wrong_user.output
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_verify_takes_every_backend_and_refuses_one_that_cannot_load_here(built: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          backend: str) -> None:
+    proof = tmp_path / "alice.json"
+    assert invoke("prove", built, "--user", "alice", "--out", proof).exit_code == 0
+    args = ("verify", proof, "--root", built / "public" / "root.json", "--backend", backend)
+    assert invoke(*args).exit_code == 0
+    monkeypatch.setattr(group, "unavailable_reason", lambda name: f"the {name} backend is not available here: gone")
+    refused = invoke(*args)
+    assert refused.exit_code == 2 and refused.output.strip() == (
+        f"error: --backend {backend}: the {backend} backend is not available here: gone.")
 
 
 def test_prove_all_then_verify_the_jsonl(built: Path, tmp_path: Path) -> None:

@@ -183,7 +183,8 @@ def _emit(proof: dict, out_path: Path | None) -> None:
               help="Proof format (default: recognised from the content): por, okx-v1, okx-v2, bitget, bitunix, bybit, "
                    "mexc, coinex, swissborg, silversixpence, bitmex, gate.")
 @click.option("--option", "extra", multiple=True, help="KEY=VALUE passed to the format (see docs).")
-@click.option("--backend", type=click.Choice(["fast", "pure"]), help="Group backend for private-mode proofs.")
+@click.option("--backend", type=click.Choice(["blst", "fast", "pure"]),
+              help="Group backend for private-mode proofs (default: the fastest that loads here).")
 @click.option("--signers", "signer_files", multiple=True, type=existing, help="Public key files of the root's signers.")
 @click.option("--threshold", type=click.IntRange(min=1), help="Signatures required (default: all --signers).")
 @click.option("--details", is_flag=True, help="List every check, not only failures.")
@@ -196,6 +197,10 @@ def verify(files, root_path, user_id, fmt, extra, backend, signer_files, thresho
 
     options = VerifyOptions(user=user_id, root=root_path, extra=_key_values(extra))
     if backend:
+        from circuits.group import unavailable_reason
+
+        if reason := unavailable_reason(backend):
+            raise InputError(f"--backend {backend}: {reason}")
         options.extra["backend"] = backend
     proof_format = formats.by_name(fmt) if fmt else formats.detect(list(files))
     verdicts = proof_format.verify(list(files), options)
