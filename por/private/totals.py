@@ -72,7 +72,7 @@ def read_opened_totals(path: Path, root: dict) -> dict[str, tuple[int, int]]:
 
 def check_opened_totals(root: dict, opened: dict[str, tuple[int, int]]) -> list[TotalCheck]:
     """commit(total, blinding) must equal the published root commitment, token by token."""
-    be = get_backend("fast")
+    be = get_backend()
     checks = []
     for token in root_tokens(root):
         total, blinding = opened[token.symbol]
