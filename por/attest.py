@@ -18,8 +18,9 @@ from py_ecc.bls import G2ProofOfPossession as bls
 
 from por.errors import InputError
 from por.files import write_json
+from por.jsonio import read_json
 from por.secretfile import read_secret, write_secret
-from por.snapshot import SIGNATURE_FIELD, canonical_root_bytes, read_json
+from por.snapshot import SIGNATURE_FIELD, canonical_root_bytes
 
 SCHEME = "bls12381-pop"
 KEY_FORMAT = "por-bls-public-key"

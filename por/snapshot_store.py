@@ -11,10 +11,11 @@ import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from por.errors import InputError
+from por.jsonio import read_json
 from por.kdf import derive, round_key
 from por.publish import default_secret_path
 from por.secretfile import read_secret
-from por.snapshot import OPERATOR_DIR, read_json, read_root, root_file_of, root_tokens
+from por.snapshot import OPERATOR_DIR, read_root, root_file_of, root_tokens
 
 
 class Snapshot:

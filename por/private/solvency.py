@@ -9,7 +9,6 @@ token of one published root only. File (docs/SPEC.md §13.8): {"format": "por-so
 from __future__ import annotations
 
 import binascii
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from circuits.solvency import prove_solvency, verify_solvency
 from por.amounts import AmountError, Token, format_amount, parse_amount
 from por.errors import InputError
 from por.files import write_json
+from por.jsonio import read_json
 from por.kdf import encode_label
 from por.private.envelope import b64
 from por.snapshot import read_versioned_json, root_tokens
@@ -49,9 +49,9 @@ def reserve_totals(path: Path, tokens: list[Token]) -> dict[str, int]:
     whose ownership signature verified count; amounts rounded down)."""
     decimals = {t.symbol: t.decimals for t in tokens}
     try:
-        doc = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        doc = None
+        doc = read_json(path, "reserves file")
+    except InputError:
+        doc = None  # not JSON: a por reserves file in CSV, read below
     if isinstance(doc, dict) and doc and all(isinstance(v, str) for v in doc.values()):
         out = {}
         for symbol, text in doc.items():

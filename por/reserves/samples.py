@@ -17,7 +17,7 @@ from pathlib import Path
 
 from por.errors import InputError
 from por.reserves.model import Reserves, Wallet
-from por.reserves.native import BALANCE
+from por.reserves.native import block_height, checked_balance
 
 SUMMA_HEADER = "chain;address;signature;message"
 OKX_TOTALS_HEADER = ("coin", "snapshot height", "amount")
@@ -83,11 +83,9 @@ def _okx_wallet(path: Path, number: int, record: dict[str, str]) -> Wallet:
         return value
 
     coin, network, address = need("coin"), need("network"), need("address")
-    balance = need("amount")
-    if not BALANCE.match(balance):
-        raise InputError(f"amount {balance!r} is not a plain non-negative decimal", path=path, row=number, field="amount")
+    balance = checked_balance(need("amount"), path=path, row=number, field="amount")
     height_text = record.get("snapshot height", "")
-    height = int(height_text) if height_text.isdigit() else None
+    height = block_height(height_text, path=path, row=number, field="snapshot height") if height_text else None
     message, signature = need("message"), need("signature1")
     second = record.get("signature2", "")
     owners = (record.get("eoa1", ""), record.get("eoa2", ""))
