@@ -1,0 +1,116 @@
+"""The fuzz campaign: every kind of input file, mutated, through every command that reads it.
+
+Whatever a file holds, por answers with exit 0, 1 or 2 — for 2 one sentence naming the file — and never a traceback
+or a signal. Inputs are what por itself makes at test time (so format changes are fuzzed as they happen) and every
+proof format of the registry, on the published vectors it recognises. Derandomised and short by default;
+``POR_FUZZ_EXAMPLES=N`` runs N examples per input kind. A mutated native proof or root never verifies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from por import formats
+from tests import fuzzing
+from tests.fuzzing import KINDS, Kind, Materials, build_materials, run_cli, run_in_subprocess
+from tests.shared_vectors import AVAILABLE, VECTORS, vector
+
+EXAMPLES = int(os.environ.get("POR_FUZZ_EXAMPLES", "30"))
+FUZZ = settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large])
+FOREIGN = sorted(name for name in formats.registry() if name != "por")
+
+
+@pytest.fixture(scope="module")
+def materials(tmp_path_factory) -> Materials:
+    return build_materials(tmp_path_factory.mktemp("fuzz-materials"))
+
+
+def foreign_samples(name: str) -> list[Path]:
+    """The published vectors (files or folders) that this format recognises by content."""
+    fmt = formats.by_name(name)
+    found = sorted(p for p in VECTORS.rglob("*") if not any(part.startswith(".") for part in p.relative_to(VECTORS).parts)
+                   and p.name != "SOURCE.md" and fmt.sniff([p]))
+    return [p for p in found if p.is_file()][:4] or found[:1]
+
+
+def fuzz_one(materials: Materials, sample: Path, shape: str, commands, data, label: str) -> None:
+    scratch = fuzzing.scratch_dir()
+    try:
+        original = sample.read_bytes()
+        mutated = data.draw(fuzzing.mutated_bytes(original, shape), label="mutated file")
+        target = fuzzing.write_mutation(scratch, sample.name, mutated)
+        command = data.draw(st.sampled_from(commands), label="command")
+        args = command(materials, target, scratch)
+        outcome = run_cli(args)
+        problems = outcome.problems(named=target)
+        assert not problems, f"{label}: por {' '.join(map(str, args))}\n" + "\n".join(problems)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_every_command_accepts_the_unmutated_file(materials: Materials, kind: Kind, tmp_path: Path) -> None:
+    """The harness exercises the real readers: on the file por made, every command succeeds."""
+    sample = getattr(materials, kind.sample)
+    for index, command in enumerate(kind.commands):
+        scratch = tmp_path / f"c{index}"
+        scratch.mkdir()
+        target = scratch / sample.name
+        shutil.copy(sample, target)
+        args = command(materials, target, scratch)
+        outcome = run_cli(args)
+        assert outcome.code == 0 and not outcome.problems(named=None), (args, outcome)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+@FUZZ
+@given(data=st.data())
+def test_mutated_inputs_get_exit_0_1_or_2_and_never_a_traceback(materials: Materials, kind: Kind, data) -> None:
+    sample = getattr(materials, kind.sample)
+    fuzz_one(materials, sample, kind.shape, kind.commands, data, kind.name)
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+def test_every_format_has_a_vector_to_fuzz(name: str) -> None:
+    if not AVAILABLE:
+        vector()  # skips with the reason
+    assert foreign_samples(name), f"no published vector is recognised as {name}: the fuzz campaign cannot cover it"
+
+
+@pytest.mark.parametrize("name", FOREIGN)
+@FUZZ
+@given(data=st.data())
+def test_mutated_foreign_proofs_get_exit_0_1_or_2_and_never_a_traceback(materials: Materials, name: str, data) -> None:
+    if not AVAILABLE:
+        vector()
+    samples = [p for p in foreign_samples(name) if p.is_file()]
+    if not samples:
+        pytest.skip(f"no single-file vector for {name}")
+    sample = data.draw(st.sampled_from(samples), label="vector")
+    fuzz_one(materials, sample, fuzzing.shape_of(sample), fuzzing.foreign_commands(name), data, name)
+
+
+def test_hostile_files_never_kill_the_interpreter(materials: Materials, tmp_path: Path) -> None:
+    """The worst cases of every kind in a separate interpreter: a signal (stack overflow) is caught here."""
+    jobs, named = [], {}
+    for kind in KINDS:
+        sample = getattr(materials, kind.sample)
+        for index, hostile in enumerate(fuzzing.worst_cases(sample.read_bytes(), kind.shape)):
+            scratch = tmp_path / f"{kind.sample}-{index}"
+            scratch.mkdir()
+            target = fuzzing.write_mutation(scratch, sample.name, hostile)
+            for command in kind.commands:
+                args = [str(a) for a in command(materials, target, scratch)]
+                jobs.append(args)
+                named[len(jobs) - 1] = target
+    for index, result in enumerate(run_in_subprocess(jobs)):
+        outcome = fuzzing.Outcome(result["code"], result["stdout"], result["stderr"], result["crash"])
+        assert not outcome.problems(named[index]), (result["args"], outcome.problems(named[index]))
