@@ -79,7 +79,7 @@ def run_in_subprocess(jobs: list[list[str]], timeout: int = 900) -> list[dict]:
         "from tests.fuzzing import run_cli\n"
         "for args in json.load(sys.stdin):\n"
         "    o = run_cli(args)\n"
-        "    print(json.dumps({'args': args, 'code': o.code, 'stdout': o.stdout[-2000:], 'stderr': o.stderr[-2000:],"
+        "    print(json.dumps({'args': args, 'code': o.code, 'stdout': o.stdout[:2000], 'stderr': o.stderr[:2000],"
         " 'crash': o.crash}), flush=True)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], input=json.dumps(jobs), capture_output=True, text=True,
@@ -319,7 +319,7 @@ HOSTILE_JSON = [
 ]
 HOSTILE_TEXT = ["", " ", "0", "-1", "1.5", "-0", "+1", "1e5", "NaN", "inf", "²", "١٢٣", "0x10", "18446744073709551616",
                 "9" * 5000, "0" * 5000 + "1.5", "ff" * 32, "FF" * 32, "ff" * 31, "00" * 48, "\x1b[2J\x1b[32mVALID\x1b[0m",
-                "a\nb", "tab\tx", "\u202eabc", "\x00", "\x7f", "\u2028", "a" * 70_000, "é", "\ufeff"]
+                "a\nb", "tab\tx", "\u202eabc", "\x00", "\x7f", "\u2028", "a" * 140_000, "é", "\ufeff"]
 SCALARS = [None, True, False, 0, -1, 1, 2**63, 2**64, -(2**64), 10**30, Decimal("1.5"), Decimal("-0.0"),
            Decimal("1e308"), [], {}, [None], {"": None}, *HOSTILE_TEXT]
 
@@ -475,17 +475,18 @@ def scratch_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="por-fuzz-"))
 
 
-def worst_cases(data: bytes, shape: str) -> list[bytes]:
-    """Deterministic hostile variants of a file: nesting far deeper than any parser's stack, numbers longer than
-    Python converts, for the whole file and for each top-level field (or the first line), plus raw damage."""
+def worst_cases(data: bytes, shape: str) -> list[tuple[bytes, bool]]:
+    """Deterministic hostile variants of a file, each with whether it must be refused (exit 2): nesting far deeper
+    than any parser's stack and numbers longer than Python converts, as the whole file and in each top-level field
+    (or the first lines); then a string of 5,000 digits, and raw damage, which may also fail verification."""
     deep, long_number = "[" * DEEP + "]" * DEEP, "9" * 5000
-    cases = [deep.encode(), data[: len(data) // 2], data[:16] + b"\xff" * 64]
+    cases = [(deep.encode(), True), (data[: len(data) // 2], False), (data[:16] + b"\xff" * 64, False)]
     if shape == "json":
         doc = parse(data.decode("utf-8-sig"))
         for key in doc if isinstance(doc, dict) else []:
-            for hostile in (Raw(deep), Raw(long_number), Raw('"' + "0" * 5000 + '1.5"')):
-                cases.append(dump({**doc, key: hostile}).encode())
+            cases += [(dump({**doc, key: Raw(deep)}).encode(), True), (dump({**doc, key: Raw(long_number)}).encode(), True),
+                      (dump({**doc, key: "0" * 5000 + "1.5"}).encode(), False)]
     elif shape in ("jsonl", "lines"):
-        first, _, rest = data.partition(b"\n")
-        cases += [deep.encode() + b"\n" + rest, first + b"\n" + long_number.encode() + b"\n" + rest]
+        rest = data.partition(b"\n")[2]
+        cases += [(deep.encode() + b"\n" + rest, True), (long_number.encode() + b"\n" + rest, True)]
     return cases

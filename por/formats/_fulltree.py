@@ -15,6 +15,7 @@ from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
+from por.amounts import MAX_AMOUNT_CHARS
 from por.errors import InputError
 from por.jsonio import read_json
 
@@ -61,8 +62,9 @@ def field(obj: Any, key: str, kind: type | tuple[type, ...], path: Path, where: 
 
 def decimal(text: Any, path: Path, name: str, *, row: int | None = None) -> Decimal:
     """A plain decimal string (optional minus sign, no exponent) as an exact Decimal."""
-    if not isinstance(text, str) or not _DECIMAL.fullmatch(text):
-        raise InputError(f"{text!r} is not a plain decimal number", path=path, row=row, field=name)
+    if not isinstance(text, str) or len(text) > MAX_AMOUNT_CHARS or not _DECIMAL.fullmatch(text):
+        raise InputError(f"is not a plain decimal number of at most {MAX_AMOUNT_CHARS} characters", path=path, row=row,
+                         field=name)
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals

@@ -37,8 +37,17 @@ def block_height(text: str, *, path: Path, row: int, field: str) -> int:
         raise InputError(f"the block height {exc}", path=path, row=row, field=field) from None
 
 
+def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
+    """Every row of a CSV text; InputError (naming the row) for what the csv module cannot split."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV ({exc})", path=path, row=reader.line_num) from None
+
+
 def parse_csv(path: Path, text: str) -> Reserves:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = csv_rows(path, text)
     header = [c.strip() for c in rows[0]]
     if tuple(header) != COLUMNS:
         raise InputError(f"the header must be {','.join(COLUMNS)}", path=path, row=1)
