@@ -155,10 +155,10 @@ def _candidate_signatures(root: dict, trusted: dict[bytes, PublicKey], detail: l
     for i, entry in enumerate(entries):
         try:
             if entry.get("scheme") != SCHEME:
-                raise ValueError(f"scheme {entry.get('scheme')!r}")
+                raise ValueError(f"its scheme is not {SCHEME}")
             key, signature = bytes.fromhex(entry["public_key"]), bytes.fromhex(entry["signature"])
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            detail.append(f"signature {i + 1} is malformed ({exc.__class__.__name__}: {exc}); ignored")
+            detail.append(f"signature {i + 1} is malformed ({exc.__class__.__name__}: {str(exc)[:80]}); ignored")
             continue
         if key not in trusted:
             detail.append(f"signature {i + 1} is by a key not among the given signers; ignored")

@@ -29,11 +29,7 @@ class Snapshot:
         self.root = read_root(self.root_file)
         self.tokens = root_tokens(self.root)
         self.operator = self.dir / OPERATOR_DIR
-        meta = read_json(self.operator / "tree.json", "tree description")
-        if not isinstance(meta, dict) or meta.get("root") != self.root["root"]:
-            raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
-                             "build the snapshot again", path=self.operator)
-        self.meta = meta
+        self.meta = _tree_description(self.operator / "tree.json", self.root)
         self.secret_path = Path(secret_path) if secret_path else default_secret_path(self.dir)
 
     @cached_property
@@ -57,3 +53,22 @@ class Snapshot:
 
     def salt(self, slot: int) -> bytes:
         return derive(self.prk, "leaf-salt", slot)
+
+
+def _tree_description(path: Path, root: dict) -> dict:
+    """operator/tree.json, checked against the root it must belong to before any of its numbers is used."""
+    meta = read_json(path, "tree description")
+    if not isinstance(meta, dict) or meta.get("root") != root["root"]:
+        raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
+                         "build the snapshot again", path=path.parent)
+    expected = {"depth": root["depth"], "tokens": len(root["tokens"]), "mode": root["mode"], "round": root["round"]}
+    for name, value in expected.items():
+        if meta.get(name, value) != value:
+            raise InputError(f"does not match root.json ({name})", path=path, field=name)
+    limits = {"depth": root["depth"], "tokens": len(root["tokens"]), "partition_bits": root["depth"],
+              "users": root["leaf_count"]}
+    for name, limit in limits.items():
+        value = meta.get(name)
+        if type(value) is not int or not 0 <= value <= limit:
+            raise InputError(f"must be an integer from 0 to {limit}", path=path, field=name)
+    return meta

@@ -118,7 +118,7 @@ FILES = {
     "proofs": "all.jsonl", "private_proof": "alice.prv", "bundle": "all.prv", "key": "signer.key",
     "key_pub": "signer.key.pub", "log": "roots.jsonl", "reserves_csv": "reserves.csv", "reserves_json": "reserves.json",
     "reserve_totals": "reserve-totals.json", "opened_totals": "opened-totals.json", "solvency_proof": "solvency.json",
-    "balances_jsonl": "native.jsonl", "summa": "summa.csv", "dapol": "dapol.csv",
+    "balances_jsonl": "native.jsonl", "summa": "summa.csv", "dapol": "dapol.csv", "private_json": "alice-v1.json",
 }
 
 
@@ -142,12 +142,22 @@ def build_materials(directory: Path) -> Materials:
     invoke_ok("prove", m.plain, "--all", "--out", m.proofs, "--secret", m.secret)
     invoke_ok("prove", m.private, "--user", "alice", "--out", m.private_proof, "--secret", m.secret)
     invoke_ok("prove", m.private, "--all", "--out", m.bundle, "--secret", m.secret)
+    _write_private_json_proof(m)
     invoke_ok("log", "append", m.plain_root, "--log", m.log)
     invoke_ok("log", "append", m.private_root, "--log", m.log)
     m.reserve_totals.write_text(json.dumps({"BTC": "100", "ETH": "1000", "USDT": "2000000"}))
     invoke_ok("open-totals", m.private, "--out", m.opened_totals, "--secret", m.secret)
     invoke_ok("prove-solvency", m.private, "--reserves", m.reserves_csv, "--out", m.solvency_proof, "--secret", m.secret)
     return m
+
+
+def _write_private_json_proof(m: Materials) -> None:
+    """The version-1 JSON private proof, which `por verify` still accepts (while the library can still write one)."""
+    from por.private import prove
+    from por.snapshot_store import Snapshot
+
+    if hasattr(prove, "prove_private_user"):
+        m.private_json.write_text(json.dumps(prove.prove_private_user(Snapshot(m.private, secret_path=m.secret), "alice")))
 
 
 # ------------------------------------------------------------------------------------------------ kinds
@@ -159,9 +169,24 @@ Command = Callable[[Materials, Path, Path], list]  # (materials, the mutated fil
 @dataclass(frozen=True)
 class Kind:
     name: str
-    sample: str  # attribute of Materials
+    sample: str  # attribute of Materials, or a path below Materials.dir
     shape: str  # json, jsonl, lines, binary
     commands: tuple[Command, ...]
+    snapshot: str | None = None  # the file lives in this snapshot (a copy is made per run); commands get the copy
+
+    def source(self, materials: Materials) -> Path:
+        return getattr(materials, self.sample) if self.sample in FILES else materials.dir / self.sample
+
+    def place(self, materials: Materials, scratch: Path, data: bytes) -> Path:
+        """Write ``data`` where the commands will read it: a scratch file, or the file inside a snapshot copy."""
+        source = self.source(materials)
+        if self.snapshot is None:
+            return write_mutation(scratch, source.name, data)
+        snapshot = getattr(materials, self.snapshot)
+        shutil.copytree(snapshot, scratch / "snapshot")
+        target = scratch / "snapshot" / source.relative_to(snapshot)
+        target.write_bytes(data)
+        return target
 
 
 def _copy(path: Path, scratch: Path) -> Path:
@@ -182,6 +207,10 @@ KINDS = (
         lambda m, f, s: ["inspect", f],
     )),
     Kind("private proof", "private_proof", "binary", (
+        lambda m, f, s: ["verify", f, "--root", m.private_root, "--user", "alice"],
+        lambda m, f, s: ["inspect", f],
+    )),
+    Kind("private proof (JSON, version 1)", "private_json", "json", (
         lambda m, f, s: ["verify", f, "--root", m.private_root, "--user", "alice"],
         lambda m, f, s: ["inspect", f],
     )),
@@ -254,6 +283,14 @@ KINDS = (
     Kind("balances (dapol)", "dapol", "lines", (
         lambda m, f, s: ["build", f, "--out", s / "snap", "--round", "F", "--workers", "1"],
     )),
+    Kind("plain snapshot's tree description", "plain/operator/tree.json", "json", (
+        lambda m, f, s: ["prove", s / "snapshot", "--user", "alice", "--secret", m.secret, "--out", s / "p.json"],
+        lambda m, f, s: ["prove", s / "snapshot", "--all", "--secret", m.secret, "--out", s / "p.jsonl"],
+    ), snapshot="plain"),
+    Kind("private snapshot's tree description", "private/operator/tree.json", "json", (
+        lambda m, f, s: ["prove", s / "snapshot", "--user", "alice", "--secret", m.secret, "--out", s / "p.prv"],
+        lambda m, f, s: ["open-totals", s / "snapshot", "--secret", m.secret, "--out", s / "totals.json"],
+    ), snapshot="private"),
 )
 
 
