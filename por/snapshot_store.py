@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
@@ -53,6 +54,20 @@ class Snapshot:
 
     def salt(self, slot: int) -> bytes:
         return derive(self.prk, "leaf-salt", slot)
+
+
+def stored_array(path: Path, rows: int | None = None) -> np.ndarray:
+    """A memory-mapped array of the operator's stored tree; InputError when it is missing, unreadable, or has not
+    the ``rows`` the tree description implies (operator state from another build must never be used)."""
+    try:
+        array = np.load(path, mmap_mode="r")
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"the operator's stored tree is missing or damaged ({exc.__class__.__name__}); build the "
+                         "snapshot again", path=path) from None
+    if rows is not None and array.shape[:1] != (rows,):
+        raise InputError(f"holds {array.shape[:1]} rows where the tree description implies {rows}; build the "
+                         "snapshot again", path=path)
+    return array
 
 
 def _tree_description(path: Path, root: dict) -> dict:

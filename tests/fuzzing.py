@@ -43,7 +43,8 @@ class Outcome:
 
     def problems(self, named: Path | None) -> list[str]:
         """What breaks the contract: an exit code other than 0/1/2, a traceback, or an exit-2 message that is not
-        one line naming the file (``named``, or the folder a format read it from) or the option or field at fault."""
+        one line naming the file (``named``, or its folder: a format reads a folder, a snapshot's files must agree)
+        or the option or field at fault."""
         found = []
         if self.crash is not None:
             found.append(f"uncaught exception:\n{self.crash}")
@@ -55,7 +56,7 @@ class Outcome:
             lines = self.stderr.strip().splitlines()
             if len(lines) != 1 or not lines[0].lower().startswith("error"):
                 found.append(f"exit 2 without exactly one error line: {self.stderr[:500]!r}")
-            elif named is not None and not any(where in lines[0] for where in (named.name, f"{named.parent}:", "field '")):
+            elif named is not None and not any(where in lines[0] for where in (named.name, str(named.parent), "field '")):
                 found.append(f"exit 2 naming neither {named.name} nor a field: {lines[0][:500]!r}")
         return found
 

@@ -24,7 +24,7 @@ from circuits.group import get_backend
 from circuits.scalars import ORDER
 from por.private import hashing, keys
 from por.scale.engine import fork_pool
-from por.snapshot_store import Snapshot
+from por.snapshot_store import Snapshot, stored_array
 
 POINT = hashing.POINT_BYTES
 SCALAR = 32
@@ -197,7 +197,7 @@ class StoredTree:
     @cached_property
     def levels(self) -> list[dict[str, np.ndarray]]:
         kinds = ("hashes", "commitments", "sums", "blindings")
-        return [{k: np.load(self.dir / f"private-h{h}.{k}.npy", mmap_mode="r") for k in kinds}
+        return [{k: stored_array(self.dir / f"private-h{h}.{k}.npy") for k in kinds}
                 for h in range(self.depth + 1)]
 
     def node(self, height: int, index: int) -> Node:
