@@ -3,7 +3,7 @@
 Whatever a file holds, por answers with exit 0, 1 or 2 — for 2 one sentence naming the file — and never a traceback
 or a signal. Inputs are what por itself makes at test time (so format changes are fuzzed as they happen) and every
 proof format of the registry, on the published vectors it recognises. Derandomised and short by default;
-``POR_FUZZ_EXAMPLES=N`` runs N examples per input kind. A mutated native proof or root never verifies.
+``POR_FUZZ_EXAMPLES=N`` runs N examples per input kind, ``POR_FUZZ_SEED=S`` other examples. A mutated native proof or root never verifies.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from por import formats
@@ -22,9 +22,14 @@ from tests.fuzzing import KINDS, Kind, Materials, run_cli, run_in_subprocess
 from tests.shared_vectors import AVAILABLE, VECTORS, vector
 
 EXAMPLES = int(os.environ.get("POR_FUZZ_EXAMPLES", "30"))
-FUZZ = settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+SEED = os.environ.get("POR_FUZZ_SEED")  # a long run with another seed explores other inputs
+_SETTINGS = settings(derandomize=SEED is None, max_examples=EXAMPLES, deadline=None, database=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                            HealthCheck.data_too_large])
+
+
+def FUZZ(test):  # noqa: N802 - used like hypothesis' own decorators
+    return _SETTINGS(seed(int(SEED))(test) if SEED is not None else test)
 FOREIGN = sorted(name for name in formats.registry() if name != "por")
 
 
