@@ -39,7 +39,8 @@ class _Refused(ValueError):
 
     def __init__(self, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
-        self.reason, self.field = reason, field
+        self.reason = reason
+        self.field = field if field is None or len(field) <= 100 else field[:100] + "…"
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
@@ -89,9 +90,11 @@ def _not_a_number(text: str) -> Any:
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        keys = [key for key, _ in pairs]
-        duplicate = next(key for index, key in enumerate(keys) if key in keys[:index])
-        raise _Refused("the key appears twice in one object", field=duplicate)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused("the key appears twice in one object", field=key)
+            seen.add(key)
     return result
 
 

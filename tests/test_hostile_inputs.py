@@ -203,3 +203,15 @@ def test_operator_state_that_disagrees_with_the_root_is_refused(materials: Mater
     (snapshot / "operator" / "tree.json").write_text(json.dumps(meta))
     expect(["prove", snapshot, "--user", "alice", "--secret", materials.secret, "--out", tmp_path / "p.json"], 2,
            culprit)
+
+
+@pytest.mark.parametrize("command", [
+    lambda m, s: ["verify", m.proof, "--root", m.plain_root, "--user", "a\udcff"],
+    lambda m, s: ["verify", m.private_proof, "--root", m.private_root, "--user", "\udcff"],
+    lambda m, s: ["prove", m.plain, "--user", "\udcff", "--secret", m.secret, "--out", s / "p.json"],
+    lambda m, s: ["keygen", "--out", s / "k", "--label", "\udcff"],
+], ids=["verify plain", "verify private", "prove", "keygen"])
+def test_an_argument_that_is_not_utf8_is_a_usage_error(materials: Materials, tmp_path: Path, command) -> None:
+    outcome = run_cli([str(a) for a in command(materials, tmp_path)])  # what Python makes of the bytes b"\xff"
+    assert outcome.code == 2 and outcome.crash is None, outcome
+    assert "is not valid UTF-8 text" in outcome.stderr and "Traceback" not in outcome.stderr
