@@ -30,7 +30,7 @@ MAX_DOCUMENT_BYTES = 64 * 2**20  # one JSON document (a whole .json file, or one
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _EXPONENT = re.compile(r"[eE][+-]?([0-9]+)\Z")
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16
 
 
 class _Refused(ValueError):
@@ -47,8 +47,19 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     """Whether arrays and objects nest more than ``limit`` levels (brackets inside strings do not count)."""
     if text.count("[") + text.count("{") <= limit:
         return False
-    structure = _NOT_BRACKET.sub("", _STRING.sub("", text)).encode("ascii")
-    brackets = np.frombuffer(structure, dtype=np.uint8)
+    # without a backslash every quote delimits a string, exactly as the parser will read it
+    outside = "".join(text.split('"')[0::2]) if "\\" not in text else _STRING.sub("", text)
+    structure = _NOT_BRACKET.sub("", outside)
+    if structure.count("[") + structure.count("{") <= limit:
+        return False
+    if len(structure) < _CHUNK:
+        depth = 0
+        for bracket in structure:
+            depth += 1 if bracket in "[{" else -1
+            if depth > limit:
+                return True
+        return False
+    brackets = np.frombuffer(structure.encode("ascii"), dtype=np.uint8)
     depth = 0
     for start in range(0, len(brackets), _CHUNK):  # chunked: a 64 MiB file of brackets stays small in memory
         chunk = brackets[start : start + _CHUNK]

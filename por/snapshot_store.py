@@ -80,10 +80,10 @@ def _tree_description(path: Path, root: dict) -> dict:
     for name, value in expected.items():
         if meta.get(name, value) != value:
             raise InputError(f"does not match root.json ({name})", path=path, field=name)
-    limits = {"depth": root["depth"], "tokens": len(root["tokens"]), "partition_bits": root["depth"],
-              "users": root["leaf_count"]}
-    for name, limit in limits.items():
+    limits = {"depth": (1, root["depth"]), "tokens": (1, len(root["tokens"])), "partition_bits": (0, root["depth"]),
+              "users": (1, root["leaf_count"])}
+    for name, (low, high) in limits.items():
         value = meta.get(name)
-        if type(value) is not int or not 0 <= value <= limit:
-            raise InputError(f"must be an integer from 0 to {limit}", path=path, field=name)
+        if type(value) is not int or not low <= value <= high:
+            raise InputError(f"must be an integer from {low} to {high}", path=path, field=name)
     return meta

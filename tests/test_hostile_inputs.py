@@ -190,19 +190,22 @@ def test_malformed_signature_entries_are_reported_never_a_traceback(materials: M
     expect(["verify-root", signed, "--signers", materials.key_pub], 0)
 
 
-@pytest.mark.parametrize(("change", "culprit"), [
-    (lambda d: d.pop("depth"), "tree.json"), (lambda d: d.update(users="4"), "tree.json"),
-    (lambda d: d.update(tokens=99), "tree.json"), (lambda d: d.update(partition_bits=1), "part-0.hashes.npy"),
-], ids=["no depth", "users as text", "wrong token count", "another partitioning"])
-def test_operator_state_that_disagrees_with_the_root_is_refused(materials: Materials, tmp_path: Path, change,
-                                                                culprit: str) -> None:
+@pytest.mark.parametrize(("mode", "change", "culprit"), [
+    ("plain", lambda d: d.pop("depth"), "tree.json"), ("plain", lambda d: d.update(users="4"), "tree.json"),
+    ("plain", lambda d: d.update(tokens=99), "tree.json"),
+    ("plain", lambda d: d.update(partition_bits=1), "part-0.hashes.npy"),
+    ("private", lambda d: d.update(users=0), "tree.json"), ("private", lambda d: d.update(users=1), ".npy"),
+], ids=["no depth", "users as text", "wrong token count", "another partitioning", "no users", "fewer users"])
+def test_operator_state_that_disagrees_with_the_root_is_refused(materials: Materials, tmp_path: Path, mode: str,
+                                                                change, culprit: str) -> None:
     snapshot = tmp_path / "snapshot"
-    shutil.copytree(materials.plain, snapshot)
+    shutil.copytree(getattr(materials, mode), snapshot)
     meta = json.loads((snapshot / "operator" / "tree.json").read_text())
     change(meta)
     (snapshot / "operator" / "tree.json").write_text(json.dumps(meta))
-    expect(["prove", snapshot, "--user", "alice", "--secret", materials.secret, "--out", tmp_path / "p.json"], 2,
-           culprit)
+    expect(["prove", snapshot, "--user", "alice", "--secret", materials.secret, "--out", tmp_path / "p"], 2, culprit)
+    if mode == "private":
+        expect(["open-totals", snapshot, "--secret", materials.secret, "--out", tmp_path / "t.json"], 2, culprit)
 
 
 @pytest.mark.parametrize("command", [

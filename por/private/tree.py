@@ -197,7 +197,7 @@ class StoredTree:
     @cached_property
     def levels(self) -> list[dict[str, np.ndarray]]:
         kinds = ("hashes", "commitments", "sums", "blindings")
-        return [{k: stored_array(self.dir / f"private-h{h}.{k}.npy") for k in kinds}
+        return [{k: stored_array(self.dir / f"private-h{h}.{k}.npy", level_size(self.users, h)) for k in kinds}
                 for h in range(self.depth + 1)]
 
     def node(self, height: int, index: int) -> Node:
