@@ -56,7 +56,7 @@ class Snapshot:
         return derive(self.prk, "leaf-salt", slot)
 
 
-def stored_array(path: Path, rows: int | None = None) -> np.ndarray:
+def stored_array(path: Path, rows: int) -> np.ndarray:
     """A memory-mapped array of the operator's stored tree; InputError when it is missing, unreadable, or has not
     the ``rows`` the tree description implies (operator state from another build must never be used)."""
     try:
@@ -64,9 +64,9 @@ def stored_array(path: Path, rows: int | None = None) -> np.ndarray:
     except (OSError, ValueError, EOFError) as exc:
         raise InputError(f"the operator's stored tree is missing or damaged ({exc.__class__.__name__}); build the "
                          "snapshot again", path=path) from None
-    if rows is not None and array.shape[:1] != (rows,):
-        raise InputError(f"holds {array.shape[:1]} rows where the tree description implies {rows}; build the "
-                         "snapshot again", path=path)
+    if array.ndim == 0 or len(array) != rows:
+        raise InputError(f"holds {len(array) if array.ndim else 0} rows where the tree description implies {rows}; "
+                         "build the snapshot again", path=path)
     return array
 
 

@@ -2,8 +2,8 @@
 
 Amounts must be JSON strings (a JSON number may be read as a float by other tools, so it is refused). A user may
 omit a token (= 0). The token set is the union over all lines, in order of first appearance. Lines are parsed with
-por's one JSON reader (por.jsonio) in chunks; each chunk's amounts are converted column-wise like CSV, so no per-user objects
-outlive a chunk. Row numbers are line numbers (the first line is row 1); a blank line is an error.
+por's one JSON reader (por.jsonio) in chunks; each chunk's amounts are converted column-wise like CSV, so no
+per-user objects outlive a chunk. Row numbers are line numbers (the first line is row 1); a blank line is an error.
 """
 
 from __future__ import annotations
