@@ -56,7 +56,7 @@ def _verify_us(snapshot_dir: Path) -> float:
     from por.snapshot_store import Snapshot
 
     snapshot = Snapshot(snapshot_dir, secret_path=secret_file())
-    root = read_root(snapshot_dir / "root.json")
+    root = read_root(snapshot_dir)
     user = snapshot.users.column("user_id")[123].as_py()
     proof = json.loads(json.dumps(prove_user(snapshot, user)))
     samples = []

@@ -18,8 +18,9 @@ from py_ecc.bls import G2ProofOfPossession as bls
 
 from por.errors import InputError
 from por.files import write_json
+from por.jsonio import read_json
 from por.secretfile import read_secret, write_secret
-from por.snapshot import SIGNATURE_FIELD, canonical_root_bytes, read_json
+from por.snapshot import SIGNATURE_FIELD, canonical_root_bytes
 
 SCHEME = "bls12381-pop"
 KEY_FORMAT = "por-bls-public-key"
@@ -162,10 +163,10 @@ def _candidate_signatures(root: dict, trusted: dict[bytes, PublicKey], detail: l
     for i, entry in enumerate(entries):
         try:
             if entry.get("scheme") != SCHEME:
-                raise ValueError(f"scheme {entry.get('scheme')!r}")
+                raise ValueError(f"its scheme is not {SCHEME}")
             key, signature = bytes.fromhex(entry["public_key"]), bytes.fromhex(entry["signature"])
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            detail.append(f"signature {i + 1} is malformed ({exc.__class__.__name__}: {exc}); ignored")
+            detail.append(f"signature {i + 1} is malformed ({exc.__class__.__name__}: {str(exc)[:80]}); ignored")
             continue
         if key not in trusted:
             detail.append(f"signature {i + 1} is by a key not among the given signers; ignored")

@@ -11,6 +11,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
+MAX_DETAIL = 300  # characters of a reason: a value quoted from a hostile file must not flood the terminal
 
 
 class PorError(Exception):
@@ -45,7 +46,8 @@ class InputError(PorError):
         if self.field is not None:
             where.append(f"field {self.field!r}")
         prefix = ", ".join(where)
-        text = f"{prefix}: {self.detail}" if prefix else self.detail
+        detail = self.detail if len(self.detail) <= MAX_DETAIL else self.detail[:MAX_DETAIL] + "…"
+        text = f"{prefix}: {detail}" if prefix else detail
         return text if text.endswith(".") else text + "."
 
 

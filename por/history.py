@@ -16,7 +16,8 @@ from pathlib import Path
 
 from por.errors import InputError, VerificationError
 from por.files import write_bytes
-from por.snapshot import canonical_root_bytes
+from por.jsonio import loads
+from por.snapshot import MAX_ROUND_ID_BYTES, canonical_root_bytes, is_hex, valid_round_id
 
 ENTRY_TAG = b"por/v1/log-entry\x00"
 GENESIS = "0" * 64
@@ -60,24 +61,36 @@ def make_entry(root: dict, seq: int, prev: str) -> dict:
 
 
 def read_entries(log_path: str | Path) -> list[dict]:
-    """Parse the log's lines (no chain checks); InputError names the line that is not an entry."""
+    """Parse the log's lines (no chain checks); InputError names the line and field that is not an entry."""
     path = Path(log_path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise InputError("the snapshot log does not exist", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the snapshot log ({exc.__class__.__name__})", path=path) from None
-    entries = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            raise InputError("is not a JSON log entry", path=path, row=number) from None
-        if not isinstance(entry, dict) or set(entry) != set(FIELDS):
-            raise InputError(f"a log entry must have exactly the keys {', '.join(FIELDS)}", path=path, row=number)
-        entries.append(entry)
-    return entries
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [_entry(loads(line, path=path, row=number, what="log entry"), path, number)
+            for number, line in enumerate(lines, start=1)]
+
+
+def _entry(entry: object, path: Path, row: int) -> dict:
+    """An entry with exactly the fields of FIELDS, each of its type (so the chain checks compare like with like)."""
+    if not isinstance(entry, dict) or set(entry) != set(FIELDS):
+        raise InputError(f"a log entry must have exactly the keys {', '.join(FIELDS)}", path=path, row=row)
+    if type(entry["seq"]) is not int or entry["seq"] < 0:
+        raise InputError("must be a non-negative integer", path=path, row=row, field="seq")
+    if not valid_round_id(entry["round"]):
+        raise InputError(f"must be a round id (1–{MAX_ROUND_ID_BYTES} bytes of UTF-8 without control characters)",
+                         path=path, row=row, field="round")
+    if entry["mode"] not in ("plain", "private"):
+        raise InputError('must be "plain" or "private"', path=path, row=row, field="mode")
+    for name in ("root", "snapshot_sha256", "prev", "entry_hash"):
+        if not is_hex(entry[name], 64):
+            raise InputError("must be 64 lowercase hexadecimal characters", path=path, row=row, field=name)
+    return entry
 
 
 def verify_log(log_path: str | Path, *, against: str | Path | None = None) -> LogResult:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,22 +22,23 @@ import pyarrow.feather as feather
 from por.amounts import MAX_BALANCE, Token
 from por.errors import InputError
 from por.files import SECRET_MODE, atomic_open, staged_directory, write_json
+from por.jsonio import read_json
 from por.secretfile import generate_secret, read_secret, write_secret
-from por.snapshot import OPERATOR_DIR, PUBLIC_DIR, ROOT_FILE, ROOT_FORMAT, ROOT_VERSION, SIGNATURE_FIELD
+from por.snapshot import (
+    OPERATOR_DIR,
+    PUBLIC_DIR,
+    ROOT_FILE,
+    ROOT_FORMAT,
+    ROOT_VERSION,
+    SIGNATURE_FIELD,
+    check_round_id,
+)
 
 SECRET_NAME = "master-secret.hex"
-MAX_ROUND_ID_BYTES = 128
 
 
 def default_round_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def check_round_id(round_id: str) -> str:
-    raw = round_id.encode("utf-8")
-    if not raw or len(raw) > MAX_ROUND_ID_BYTES or any(ch < 0x20 for ch in raw):
-        raise InputError(f"round id {round_id!r} must be 1–{MAX_ROUND_ID_BYTES} bytes of printable text", field="--round")
-    return round_id
 
 
 @dataclass
@@ -118,11 +118,11 @@ def check_target(out_dir: Path, force: bool) -> None:
 
 def _describe(root_file: Path) -> str:
     try:
-        doc = json.loads(root_file.read_text(encoding="utf-8"))
+        doc = read_json(root_file, "root file")
         signatures = doc.get(SIGNATURE_FIELD) or []
         signed = f", signed {len(signatures)} time{'s' if len(signatures) != 1 else ''}" if signatures else ""
         return f" (round {doc['round']!r}{signed})"
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (InputError, KeyError, TypeError, AttributeError):
         return ""
 
 

@@ -8,11 +8,12 @@ private -> commitments {symbol: hex of a compressed G1 point}. Optional "signatu
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
-from typing import Any
 
-from por.amounts import MAX_DECIMALS, AmountError, Token, parse_amount, valid_symbol
+from por.amounts import MAX_DECIMALS, AmountError, Token, format_amount, parse_amount, valid_symbol
 from por.errors import InputError
+from por.jsonio import read_json
 
 PUBLIC_DIR = "public"
 OPERATOR_DIR = "operator"
@@ -29,16 +30,26 @@ MAX_RANGE_BITS = 64
 SIGNATURE_FIELD = "signatures"
 ATTESTATION_TAG = b"por/v1/root-attestation\x00"
 MAX_ROOT_DEPTH = 40
+MAX_ROUND_ID_BYTES = 128
 
 
-def read_json(path: str | Path, what: str) -> Any:
-    target = Path(path)
+def valid_round_id(round_id: object) -> bool:
+    """1–128 bytes of UTF-8 without control characters (docs/SPEC.md §3): a round id is hashed, printed and logged."""
+    if not isinstance(round_id, str):
+        return False
     try:
-        return json.loads(target.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(f"the {what} does not exist", path=target) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the {what} is not valid JSON ({exc.__class__.__name__})", path=target) from None
+        size = len(round_id.encode("utf-8"))
+    except UnicodeEncodeError:
+        return False
+    return 1 <= size <= MAX_ROUND_ID_BYTES and not any(unicodedata.category(ch) == "Cc" for ch in round_id)
+
+
+def check_round_id(round_id: str) -> str:
+    """The ``--round`` of a build, checked before anything is derived from it."""
+    if not valid_round_id(round_id):
+        raise InputError(f"a round id must be 1–{MAX_ROUND_ID_BYTES} bytes of UTF-8 without control characters",
+                         field="--round")
+    return round_id
 
 
 def read_versioned_json(path: str | Path, what: str, fmt: str, version: int) -> dict:
@@ -61,62 +72,83 @@ def root_file_of(path: str | Path) -> Path:
     raise InputError(f"is a directory without {PUBLIC_DIR}/{ROOT_FILE}: not a snapshot directory", path=target)
 
 
+_ROOT_FIELDS = {"format", "version", "mode", "round", "hash", "tokens", "root", "leaf_count", "depth"}
+_MODE_FIELD = {"plain": "totals", "private": "commitments"}
+
+
 def read_root(path: str | Path) -> dict:
-    """Read and validate root.json (or a snapshot directory's); InputError (exit 2) names the malformed field."""
+    """Read and validate root.json (or a snapshot directory's); InputError (exit 2) names the malformed field.
+
+    Every field is checked for type and grammar, and nothing else may be present: two different files must never
+    stand for the same root digest."""
     path = root_file_of(path)
     root = read_json(path, "root file")
     require = _requirer(path, root)
     if root.get("format") != ROOT_FORMAT:
-        raise InputError(f"not a por root file (format is {root.get('format')!r})", path=path, field="format")
+        raise InputError(f'not a por root file (format must be "{ROOT_FORMAT}")', path=path, field="format")
     version = require("version", int)
     mode = require("mode", str)
-    if mode not in ROOT_VERSIONS:
-        raise InputError(f"unknown mode {mode!r}", path=path, field="mode")
+    if mode not in _MODE_FIELD:
+        raise InputError('must be "plain" or "private"', path=path, field="mode")
     if version not in ROOT_VERSIONS[mode]:
         known = " or ".join(map(str, ROOT_VERSIONS[mode]))
-        raise InputError(f"{mode} root version {version} is not one this tool understands ({known})", path=path,
-                         field="version")
-    require("round", str)
-    if root.get("hash") != "sha256":
-        raise InputError(f"unsupported hash {root.get('hash')!r} (por roots use sha256)", path=path, field="hash")
-    if not _is_hex(root.get("root"), 64):
-        raise InputError("must be 64 hexadecimal characters", path=path, field="root")
-    depth = require("depth", int)
+        raise InputError(f"this tool understands {mode} root versions {known}", path=path, field="version")
     v3 = is_private_v3(root)
+    if not valid_round_id(require("round", str)):
+        raise InputError(f"must be 1–{MAX_ROUND_ID_BYTES} bytes of UTF-8 without control characters", path=path,
+                         field="round")
+    unknown = set(root) - _ROOT_FIELDS - {_MODE_FIELD[mode], SIGNATURE_FIELD} - ({"arity"} if v3 else set())
+    if unknown:
+        raise InputError(f"a {mode}-mode root has no such field", path=path, field=sorted(unknown)[0])
+    if root.get("hash") != "sha256":
+        raise InputError('must be "sha256"', path=path, field="hash")
+    if not is_hex(root.get("root"), 64):
+        raise InputError("must be 64 lowercase hexadecimal characters", path=path, field="root")
+    depth = require("depth", int)
     arity = require("arity", int) if v3 else 2
     if not 2 <= arity <= MAX_ARITY:
         raise InputError(f"must be 2–{MAX_ARITY}", path=path, field="arity")
-    if not 1 <= depth <= MAX_ROOT_DEPTH or require("leaf_count", int) != arity**depth or arity**depth > 1 << MAX_ROOT_DEPTH:
-        raise InputError(f"depth must be 1–{MAX_ROOT_DEPTH}, leaf_count arity^depth (at most 2^{MAX_ROOT_DEPTH})",
+    if (not 1 <= depth <= MAX_ROOT_DEPTH or require("leaf_count", int) != arity**depth
+            or arity**depth > 1 << MAX_ROOT_DEPTH):
+        raise InputError(f"depth must be 1–{MAX_ROOT_DEPTH} and leaf_count arity^depth (at most 2^{MAX_ROOT_DEPTH})",
                          path=path, field="depth")
     tokens = require("tokens", list)
-    keys = ("symbol", "decimals", "range_bits") if v3 else ("symbol", "decimals")
+    keys = {"symbol", "decimals", "range_bits"} if v3 else {"symbol", "decimals"}
     for i, tok in enumerate(tokens):
-        if not (isinstance(tok, dict) and set(tok) == set(keys) and isinstance(tok.get("symbol"), str)
-                and valid_symbol(tok["symbol"])
-                and type(tok.get("decimals")) is int and 0 <= tok["decimals"] <= MAX_DECIMALS
-                and (not v3 or (type(tok.get("range_bits")) is int and 1 <= tok["range_bits"] <= MAX_RANGE_BITS))):
-            shown = "{" + ", ".join(keys) + "}"
-            raise InputError(f"token {i} must be {shown} with a valid symbol, 0–{MAX_DECIMALS} decimals"
+        if not (isinstance(tok, dict) and set(tok) == keys and isinstance(tok["symbol"], str)
+                and valid_symbol(tok["symbol"]) and type(tok["decimals"]) is int
+                and 0 <= tok["decimals"] <= MAX_DECIMALS
+                and (not v3 or (type(tok["range_bits"]) is int and 1 <= tok["range_bits"] <= MAX_RANGE_BITS))):
+            shown = "{symbol, decimals, range_bits}" if v3 else "{symbol, decimals}"
+            raise InputError(f"token {i} must be exactly {shown} with a valid symbol, 0–{MAX_DECIMALS} decimals"
                              + (f" and a range width of 1–{MAX_RANGE_BITS} bits" if v3 else ""),
                              path=path, field="tokens")
     symbols = [t["symbol"] for t in tokens]
     if not symbols or len(set(symbols)) != len(symbols):
         raise InputError("the token list is empty or names a token twice", path=path, field="tokens")
-    if mode == "plain":
-        totals = require("totals", dict)
-        for token in root_tokens(root):
-            try:
-                parse_amount(totals.get(token.symbol), token.decimals)
-            except (AmountError, TypeError):
-                raise InputError(f"the total of {token.symbol} must be an exact decimal amount below 2^64 base units",
-                                 path=path, field=f"totals.{token.symbol}") from None
-    else:
-        commitments = require("commitments", dict)
-        for symbol in symbols:
-            if not _is_hex(commitments.get(symbol), 96):
-                raise InputError("must be a 48-byte compressed point in hex", path=path, field=f"commitments.{symbol}")
+    per_token = require(_MODE_FIELD[mode], dict)
+    if set(per_token) != set(symbols):
+        raise InputError("must have exactly one entry per token of the token list", path=path,
+                         field=_MODE_FIELD[mode])
+    for token in root_tokens(root):
+        value = per_token[token.symbol]
+        if mode == "plain" and not _canonical_amount(value, token.decimals):
+            raise InputError("must be an exact decimal amount below 2^64 base units, written as por writes it "
+                             "(shortest form, no leading zeros)", path=path, field=f"totals.{token.symbol}")
+        if mode == "private" and not is_hex(value, 96):
+            raise InputError("must be a 48-byte compressed point in lowercase hex", path=path,
+                             field=f"commitments.{token.symbol}")
+    signatures = root.get(SIGNATURE_FIELD, [])
+    if not (isinstance(signatures, list) and all(isinstance(entry, dict) for entry in signatures)):
+        raise InputError("must be a list of JSON objects", path=path, field=SIGNATURE_FIELD)
     return root
+
+
+def _canonical_amount(value: object, decimals: int) -> bool:
+    try:
+        return isinstance(value, str) and format_amount(parse_amount(value, decimals), decimals) == value
+    except AmountError:
+        return False
 
 
 def root_tokens(root: dict) -> list[Token]:
@@ -133,7 +165,8 @@ def root_widths(root: dict) -> list[int]:
     return [t.get("range_bits", MAX_RANGE_BITS) for t in root["tokens"]]
 
 
-def _is_hex(value: object, length: int) -> bool:
+def is_hex(value: object, length: int) -> bool:
+    """Exactly ``length`` lowercase hexadecimal characters (the only spelling por writes)."""
     return isinstance(value, str) and len(value) == length and all(c in "0123456789abcdef" for c in value)
 
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from por.errors import InputError
+from por.jsonio import read_json
 from por.kdf import derive, round_key
 from por.publish import default_secret_path
 from por.secretfile import read_secret
-from por.snapshot import OPERATOR_DIR, read_json, read_root, root_file_of, root_tokens
+from por.snapshot import OPERATOR_DIR, read_root, root_file_of, root_tokens
 
 
 class Snapshot:
@@ -28,11 +30,7 @@ class Snapshot:
         self.root = read_root(self.root_file)
         self.tokens = root_tokens(self.root)
         self.operator = self.dir / OPERATOR_DIR
-        meta = read_json(self.operator / "tree.json", "tree description")
-        if not isinstance(meta, dict) or meta.get("root") != self.root["root"]:
-            raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
-                             "build the snapshot again", path=self.operator)
-        self.meta = meta
+        self.meta = _tree_description(self.operator / "tree.json", self.root)
         self.secret_path = Path(secret_path) if secret_path else default_secret_path(self.dir)
 
     @cached_property
@@ -56,3 +54,37 @@ class Snapshot:
 
     def salt(self, slot: int) -> bytes:
         return derive(self.prk, "leaf-salt", slot)
+
+
+def stored_array(path: Path, rows: int) -> np.ndarray:
+    """A memory-mapped array of the operator's stored tree; InputError when it is missing, unreadable, or has not
+    the ``rows`` the tree description implies (operator state from another build must never be used)."""
+    try:
+        array = np.load(path, mmap_mode="r")
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"the operator's stored tree is missing or damaged ({exc.__class__.__name__}); build the "
+                         "snapshot again", path=path) from None
+    if array.ndim == 0 or len(array) != rows:
+        raise InputError(f"holds {len(array) if array.ndim else 0} rows where the tree description implies {rows}; "
+                         "build the snapshot again", path=path)
+    return array
+
+
+def _tree_description(path: Path, root: dict) -> dict:
+    """operator/tree.json, checked against the root it must belong to before any of its numbers is used."""
+    meta = read_json(path, "tree description")
+    if not isinstance(meta, dict) or meta.get("root") != root["root"]:
+        raise InputError("the operator state does not belong to this root.json (an interrupted publish?); "
+                         "build the snapshot again", path=path.parent)
+    expected = {"depth": root["depth"], "tokens": len(root["tokens"]), "mode": root["mode"], "round": root["round"],
+                "arity": root.get("arity", 2)}
+    for name, value in expected.items():
+        if meta.get(name, value) != value or (name == "arity" and type(meta.get(name, value)) is not int):
+            raise InputError(f"does not match root.json ({name})", path=path, field=name)
+    limits = {"depth": (1, root["depth"]), "tokens": (1, len(root["tokens"])), "partition_bits": (0, root["depth"]),
+              "users": (1, root["leaf_count"])}
+    for name, (low, high) in limits.items():
+        value = meta.get(name)
+        if type(value) is not int or not low <= value <= high:
+            raise InputError(f"must be an integer from {low} to {high}", path=path, field=name)
+    return meta

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from por.amounts import AmountError, format_amount, parse_amount
+from por.amounts import AmountError, format_amount, parse_amount, parse_amount_down
 from por.errors import InputError
 from por.reserves import INVALID, UNVERIFIED, Reserves, WalletResult, verify_wallets
 
@@ -95,8 +95,7 @@ def format_fixed(scaled: int, places: int) -> str:
 
 def reserve_units(text: str, decimals: int) -> int:
     """Decimal string -> base units, rounded down (no upper bound: reserves may exceed any liability bound)."""
-    whole, _, frac = text.partition(".")
-    return int(whole + frac[:decimals].ljust(decimals, "0"))
+    return parse_amount_down(text, decimals)
 
 
 def verified_reserve_totals(results: list[WalletResult], decimals: dict[str, int]) -> dict[str, int]:

@@ -34,3 +34,11 @@ def small_snapshot(tmp_path: Path, secret_file: Path) -> Snapshot:
     tokens, ids, amounts = synthetic_balances(300, seed=7)
     build_plain(tokens, ids, amounts, tmp_path / "snap", secret_path=secret_file, round_id="2026-11-R1", workers=1)
     return Snapshot(tmp_path / "snap", secret_path=secret_file)
+
+
+@pytest.fixture(scope="session")
+def materials(tmp_path_factory: pytest.TempPathFactory):
+    """Every kind of file por makes (tests/fuzzing.py), built once per test process for the hostile-input tests."""
+    from tests.fuzzing import build_materials
+
+    return build_materials(tmp_path_factory.mktemp("materials"))

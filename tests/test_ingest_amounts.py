@@ -96,6 +96,7 @@ def _reference(text: str, decimals: int, round_up: bool) -> int | None:
 
 amount_texts = st.one_of(
     st.from_regex(r"\A[0-9]{1,22}(\.[0-9]{1,22})?\Z"),
+    st.from_regex(r"\A0{90,110}[0-9]{1,3}\.[0-9]{1,3}\Z"),  # around the 100-character bound
     st.from_regex(r"\A[0-9+\-.eE ]{0,8}\Z"),
     st.integers(0, 2**65).map(str),
 )

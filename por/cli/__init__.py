@@ -22,6 +22,17 @@ class PorGroup(click.Group):
     """Maps expected failures (PorError) to one sentence on stderr and their exit code, inside click itself,
     so the library-level CliRunner and the console script behave the same."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse arguments that are not UTF-8 (Python hands them over with lone surrogates, which no hash, file
+        or JSON writer accepts): user ids, round ids and labels from the command line are text."""
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(f"the argument '{shown}' is not valid UTF-8 text", ctx=ctx) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

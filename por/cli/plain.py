@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from por.errors import EXIT_INVALID, InputError
+from por.jsonio import loads, read_json
 
 existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -96,7 +97,7 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
     if result.secret_created:
         out.print(f"New master secret written to {result.secret_path} (mode 0600). Keep it safe.")
     root = result.root
-    users = json.loads((out_dir / "operator" / "tree.json").read_text())["users"]
+    users = read_json(out_dir / "operator" / "tree.json", "tree description")["users"]
     out.print(f"Published {result.root_file}: {mode} mode, round {root['round']}, {users} users "
               f"in {root['leaf_count']} leaves.")
     out.print(f"Publish {out_dir / 'public'}/ only; {out_dir / 'operator'}/ holds the secret and the operator's state.")
@@ -283,8 +284,6 @@ def inspect(path):
     """Pretty-print a root.json or a proof file (binary private proofs are shown as JSON)."""
     from rich.json import JSON
 
-    from por.snapshot import read_json
-
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head in (b"\x89PORPRV\n", b"\x89PORBDL\n"):  # por.private.container magic bytes
@@ -303,10 +302,7 @@ def _first_jsonl_document(path: Path) -> object:
     with open(path, "rb") as handle:
         first = handle.readline()
         count = 1 + sum(1 for line in handle if line.strip())
-    try:
-        document = json.loads(first.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InputError("the first line is not valid JSON", path=path, row=1) from None
+    document = loads(first, path=path, row=1, what="first line")
     console(stderr=True).print(f"{path}: showing the first of {count} proofs")
     return document
 

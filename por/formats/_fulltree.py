@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
+from por.amounts import MAX_AMOUNT_CHARS
 from por.errors import InputError
+from por.jsonio import read_json
 
 EXACT = Context(prec=1000, Emax=10**6, Emin=-(10**6))  # wide enough that sums of published amounts are exact
-_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 SNIFF_BYTES = 4096
 
 
@@ -34,14 +35,7 @@ def head(path: Path, size: int = SNIFF_BYTES) -> str:
 
 
 def load_json(path: Path) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file ({exc.__class__.__name__})", path=path) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno})", path=path) from None
+    return read_json(path)
 
 
 def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -68,8 +62,9 @@ def field(obj: Any, key: str, kind: type | tuple[type, ...], path: Path, where: 
 
 def decimal(text: Any, path: Path, name: str, *, row: int | None = None) -> Decimal:
     """A plain decimal string (optional minus sign, no exponent) as an exact Decimal."""
-    if not isinstance(text, str) or not _DECIMAL.match(text):
-        raise InputError(f"{text!r} is not a plain decimal number", path=path, row=row, field=name)
+    if not isinstance(text, str) or len(text) > MAX_AMOUNT_CHARS or not _DECIMAL.fullmatch(text):
+        raise InputError(f"is not a plain decimal number of at most {MAX_AMOUNT_CHARS} characters", path=path, row=row,
+                         field=name)
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
@@ -93,7 +88,7 @@ def plain(value: Decimal) -> str:
 
 def hex_digest(text: Any, path: Path, name: str, *, row: int | None = None) -> bytes:
     """A 32-byte digest written as 64 hex characters."""
-    if not isinstance(text, str) or not _HEX64.match(text):
+    if not isinstance(text, str) or not _HEX64.fullmatch(text):
         raise InputError("is not a 64-character hex digest", path=path, row=row, field=name)
     return bytes.fromhex(text)
 

@@ -9,7 +9,6 @@ where a format's rule says so (``round_down``).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_DOWN, Context, Decimal, Inexact, InvalidOperation, Overflow
@@ -17,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from por import jsonio
 from por.errors import InputError
 from por.formats.base import VerifyOptions
 from por.verdict import Verdict
@@ -49,7 +49,7 @@ def _cached_json(path: str, mtime_ns: int, size: int) -> Any:
         data = fh.read(SNIFF_LIMIT + 1)
     if len(data) > SNIFF_LIMIT:
         return None
-    return json.loads(data, parse_float=Decimal)
+    return jsonio.loads(data, path=path, exact=True)
 
 
 def peek_json(path: Path) -> Any:
@@ -57,20 +57,13 @@ def peek_json(path: Path) -> Any:
     try:
         st = path.stat()
         return _cached_json(str(path), st.st_mtime_ns, st.st_size)
-    except (OSError, ValueError, RecursionError):
+    except (OSError, InputError):
         return None
 
 
 def load_json(path: Path) -> Any:
     """Parse a JSON proof file; JSON numbers with a fraction become exact Decimals. InputError when unreadable."""
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"not valid JSON ({exc})", path=path) from None
+    return jsonio.read_json(path, exact=True)
 
 
 def first_line(path: Path, limit: int = 4096) -> str | None:

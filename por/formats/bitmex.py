@@ -28,8 +28,8 @@ from por.formats import _fulltree as ft
 from por.formats.base import VerifyOptions
 from por.verdict import Verdict
 
-_HEADER = re.compile(r"^block_height:(\d+)\s*$")
-_NODE = re.compile(r"^[0-9a-fA-F]{64},-?\d+\s*$")
+_HEADER = re.compile(r"block_height:([0-9]{1,19})\s*")
+_NODE = re.compile(r"[0-9a-fA-F]{64},-?[0-9]+\s*")
 U64 = 2**64
 
 
@@ -52,9 +52,10 @@ def leaf_hash(value: int, nonce: bytes, index: int) -> bytes:
 def read_tree(path: Path) -> tuple[int, list[list[tuple[bytes, int]]]]:
     """(block height, levels root-first); InputError for anything malformed."""
     rows = list(ft.csv_rows(path))
-    if not rows or not _HEADER.match(",".join(rows[0][1])):
-        raise InputError("the first line must be block_height:<number>", path=path, row=1)
-    height = int(_HEADER.match(",".join(rows[0][1])).group(1))  # type: ignore[union-attr]
+    header = _HEADER.fullmatch(",".join(rows[0][1])) if rows else None
+    if header is None:
+        raise InputError("the first line must be block_height:<number below 10^19>", path=path, row=1)
+    height = int(header.group(1))
     nodes = []
     for number, cells in rows[1:]:
         if len(cells) != 2:
@@ -140,7 +141,7 @@ class BitmexFormat:
         if len(files) != 1:
             return False
         lines = ft.head(files[0], 512).splitlines()
-        return len(lines) >= 2 and bool(_HEADER.match(lines[0])) and bool(_NODE.match(lines[1]))
+        return len(lines) >= 2 and bool(_HEADER.fullmatch(lines[0])) and bool(_NODE.fullmatch(lines[1]))
 
     def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
         if len(files) != 1:

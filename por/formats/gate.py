@@ -30,7 +30,6 @@ import base64
 import binascii
 import csv
 import io
-import json
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from por.errors import InputError
 from por.formats import _fulltree as ft
 from por.formats._poseidon import P, permute
 from por.formats.base import VerifyOptions
+from por.jsonio import loads
 from por.verdict import Verdict
 
 DEPTH = 28
@@ -253,7 +253,7 @@ def read_final_root(path: Path) -> str:
         raise InputError("no batches", path=path)
     try:
         last = max(rows, key=lambda r: int(r["batch_number"]))
-        roots = json.loads(last["account_tree_roots"])
+        roots = loads(last["account_tree_roots"], path=path, what="account_tree_roots")
         return base64.b64decode(roots[-1], validate=True).hex()
     except (KeyError, ValueError, TypeError, IndexError, binascii.Error):
         raise InputError(
@@ -279,7 +279,7 @@ class GateFormat:
 
     def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:
         counts_text = options.extra.get("asset_counts", str(ASSET_COUNTS))
-        if not counts_text.isdigit() or not 1 <= int(counts_text) <= 65536:
+        if not (counts_text.isascii() and counts_text.isdigit() and len(counts_text) <= 5) or not 1 <= int(counts_text) <= 65536:
             raise InputError("asset_counts must be a number from 1 to 65536", field="asset_counts")
         asset_counts = int(counts_text)
         two_digit = TWO_DIGIT

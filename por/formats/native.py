@@ -5,11 +5,11 @@ Hashing rules: docs/SPEC.md §5 and §13.2. Needs the published root.json (``--r
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from por.errors import InputError
 from por.formats.base import VerifyOptions
+from por.jsonio import loads
 from por.plain.verify import PROOF_FORMAT, verify_plain
 from por.snapshot import read_root
 from por.verdict import Verdict
@@ -37,15 +37,12 @@ def _proof_documents(path: Path):
     except UnicodeDecodeError as exc:
         raise InputError(f"cannot read the proof ({exc.__class__.__name__})", path=path) from None
     stripped = text.strip()
-    try:
-        if stripped.startswith("{") and "\n{" not in stripped:
-            yield str(path), json.loads(stripped)
-            return
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                yield f"{path}:{number}", json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"the proof is not valid JSON (line {exc.lineno}, column {exc.colno})", path=path) from None
+    if stripped.startswith("{") and "\n{" not in stripped:
+        yield str(path), loads(stripped, path=path, what="proof")
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield f"{path}:{number}", loads(line, path=path, row=number, what="proof")
 
 
 class NativeFormat:

@@ -20,7 +20,6 @@ balances anywhere in the tree.
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 from por.errors import InputError
 from por.formats import _merkle_common as mc
 from por.formats.base import VerifyOptions
+from por.jsonio import loads
 from por.verdict import Verdict
 
 _TREE_LINE = re.compile(r"([0-9a-fA-F]{64}),([0-9]{1,3}),(\{.*\})")
@@ -62,12 +62,7 @@ def _read_tree(path: Path) -> dict[int, list[_Node]]:
                 m = _TREE_LINE.fullmatch(line)
                 if m is None:
                     raise InputError("expected 'hash,height,{balances}'", path=path, row=row)
-                try:
-                    obj = json.loads(m.group(3))
-                except ValueError:
-                    raise InputError(
-                        "balances are not valid JSON", path=path, row=row, field="balances"
-                    ) from None
+                obj = loads(m.group(3), path=path, row=row, what="balances")
                 texts = mc.okx_balances(mc.Fields(path, {"balances": obj}, f"row {row}"), "balances")
                 levels.setdefault(int(m.group(2)), []).append(
                     _Node(row, m.group(1).lower(), {t: v for t, (_, v) in texts.items()})

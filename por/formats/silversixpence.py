@@ -30,8 +30,9 @@ from por.formats import _fulltree as ft
 from por.formats.base import VerifyOptions
 from por.verdict import Verdict
 
-_ROW = re.compile(r"^[0-9a-fA-F]{64},\d+,[0-9a-fA-F]{64},[0-9a-fA-F]{64}\s*$")
+_ROW = re.compile(r"[0-9a-fA-F]{64},[0-9]+,[0-9a-fA-F]{64},[0-9a-fA-F]{64}\s*")
 Row = tuple[bytes, bytes, bytes]  # parent, left, right
+_LEVEL = re.compile(r"[1-9][0-9]{0,2}")  # 1-999: far above any real tree, and it bounds the loops over levels
 
 
 def parent(left: bytes, right: bytes) -> bytes:
@@ -48,8 +49,8 @@ def read_levels(files: list[Path]) -> dict[int, list[Row]]:
         for number, cells in ft.csv_rows(path):
             if len(cells) != 4:
                 raise InputError("expected 'parent,level,left,right'", path=path, row=number)
-            if not cells[1].isdigit() or int(cells[1]) < 1:
-                raise InputError(f"{cells[1]!r} is not a level number", path=path, row=number, field="level")
+            if not _LEVEL.fullmatch(cells[1]):
+                raise InputError("is not a level number from 1 to 999", path=path, row=number, field="level")
             digests = [
                 ft.hex_digest(cells[i], path, name, row=number)
                 for i, name in ((0, "parent"), (2, "left"), (3, "right"))
@@ -148,7 +149,7 @@ class SilverSixpenceFormat:
         except OSError:
             return False
         return bool(paths) and all(
-            _ROW.match(ft.head(p, 300).splitlines()[0] if ft.head(p, 300) else "") for p in paths
+            _ROW.fullmatch(ft.head(p, 300).splitlines()[0] if ft.head(p, 300) else "") for p in paths
         )
 
     def verify(self, files: list[Path], options: VerifyOptions) -> list[Verdict]:

@@ -1,8 +1,8 @@
 """Vectorised, exact conversion of a column of decimal strings to uint64 base units.
 
 The fast path never trusts anything it has not checked: every byte must be a digit or ``.``, each value must start
-and end with a digit, Arrow's decimal parser (128-bit, exact) must accept it at the token's scale without dropping a
-non-zero digit, and the high 64 bits must be zero. Anything else falls back to ``por.amounts.parse_amount`` value by
+and end with a digit and be at most MAX_AMOUNT_CHARS long, Arrow's decimal parser (128-bit, exact) must accept it at
+the token's scale without dropping a non-zero digit, and the high 64 bits must be zero. Anything else falls back to ``por.amounts.parse_amount`` value by
 value, which is the reference: it either finds the first bad value (so messages read the same everywhere) or, for
 odd but valid spellings the fast path declines (e.g. 40 leading zeros), produces the values itself.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from por.amounts import MAX_BALANCE, AmountError, parse_amount
+from por.amounts import MAX_AMOUNT_CHARS, MAX_BALANCE, AmountError, parse_amount
 
 _DOT, _SLASH, _ZERO, _NINE = (ord(c) for c in "./09")
 _ALL_ONES = np.uint64(MAX_BALANCE - 1)
@@ -49,14 +49,14 @@ def _as_string_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _only_plain_digits(values: pa.Array) -> bool:
-    """Every byte in ``[0-9.]``, no empty value, and each value starts and ends with a digit."""
+    """Every byte in ``[0-9.]``, no empty or over-long value, and each value starts and ends with a digit."""
     if values.null_count:
         return False
     offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset : values.offset + len(values) + 1]
     start, stop = int(offsets[0]), int(offsets[-1])
     data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[start:stop] if stop > start else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
-    if data.size == 0 or not lengths.all():
+    if data.size == 0 or not lengths.all() or lengths.max() > MAX_AMOUNT_CHARS:
         return False
     if data.min() < _DOT or data.max() > _NINE or (data == _SLASH).any():
         return False

@@ -15,7 +15,7 @@ from por.errors import InputError
 
 DEFAULT_DECIMALS = 8
 
-_COUNT = re.compile(r"^[0-9]{1,2}$")
+_COUNT = re.compile(r"[0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class DecimalsSpec:
 
 
 def _count(text: str, spec: str) -> int:
-    if not _COUNT.match(text) or int(text) > MAX_DECIMALS:
+    if not _COUNT.fullmatch(text) or int(text) > MAX_DECIMALS:
         raise InputError(f"--decimals {spec!r}: the number of decimals must be an integer from 0 to {MAX_DECIMALS}")
     return int(text)
 

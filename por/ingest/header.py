@@ -40,7 +40,10 @@ def header_cells(path: str | Path) -> list[str]:
     line = first_line(path)
     if not line.strip():
         raise InputError("the header line is empty", path=path, row=1)
-    return next(csv.reader([line]))
+    try:
+        return next(csv.reader([line]))
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV ({exc})", path=path, row=1) from None
 
 
 def detect_format(path: str | Path) -> str:

@@ -2,8 +2,8 @@
 
 Amounts must be JSON strings (a JSON number may be read as a float by other tools, so it is refused). A user may
 omit a token (= 0). The token set is the union over all lines, in order of first appearance. Lines are parsed with
-the standard json module in chunks; each chunk's amounts are converted column-wise like CSV, so no per-user objects
-outlive a chunk. Row numbers are line numbers (the first line is row 1); a blank line is an error.
+por's one JSON reader (por.jsonio) in chunks; each chunk's amounts are converted column-wise like CSV, so no
+per-user objects outlive a chunk. Row numbers are line numbers (the first line is row 1); a blank line is an error.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from por.errors import InputError
 from por.ingest.convert import BadAmount, to_base_units
 from por.ingest.header import BOM
 from por.ingest.userids import BadUserId, check_id_shapes
+from por.jsonio import loads
 
 CHUNK_LINES = 1 << 16
 _KEYS = ("user_id", "balances")
@@ -53,27 +54,6 @@ def read_jsonl(path: str | Path, decimals_for, *, round_up: bool) -> JsonlColumn
     return result
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    """json would keep the last of two equal keys silently; a balance given twice is ambiguous, so refuse it."""
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
-
-
 def _parse_line(raw: bytes, row: int, path: str | Path, chunk: _Chunk, symbols: list[str]) -> None:
     def fail(message: str, key: str | None = None) -> InputError:
         return InputError(message, path=path, row=row, field=key)
@@ -84,12 +64,7 @@ def _parse_line(raw: bytes, row: int, path: str | Path, chunk: _Chunk, symbols: 
         raise fail(f"is not valid UTF-8 (byte {exc.start + 1} of the line)") from None
     if not text.strip():
         raise fail("is empty; remove blank lines")
-    try:
-        record = _DECODER.decode(text)
-    except _DuplicateKey as dup:
-        raise fail("key appears twice in one object", dup.key) from None
-    except ValueError as exc:
-        raise fail(f"is not valid JSON ({exc.args[0].split(':')[0]})") from None
+    record = loads(text, path=path, row=row, what="line")  # refuses duplicate keys and lone surrogates
     if not isinstance(record, dict):
         raise fail('must be a JSON object like {"user_id": "...", "balances": {...}}')
     for key in record:
@@ -101,8 +76,6 @@ def _parse_line(raw: bytes, row: int, path: str | Path, chunk: _Chunk, symbols: 
     user_id, balances = record["user_id"], record["balances"]
     if not isinstance(user_id, str):
         raise fail("user id must be a JSON string", "user_id")
-    if not _encodable(user_id):
-        raise fail("user id is not valid Unicode (it contains a lone surrogate escape)", "user_id")
     if not isinstance(balances, dict):
         raise fail('must be a JSON object like {"BTC": "1.5"}', "balances")
     position = len(chunk.ids)
@@ -129,14 +102,6 @@ def _parse_line(raw: bytes, row: int, path: str | Path, chunk: _Chunk, symbols: 
         for column in chunk.amounts.values():
             if len(column) == position:
                 column.append("0")
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _flush(chunk: _Chunk, result: JsonlColumns, path: str | Path, decimals_for, round_up: bool) -> None:

@@ -17,7 +17,7 @@ from por.errors import InputError
 from por.ingest.decimals import DEFAULT_DECIMALS
 
 DAPOL_SYMBOL = "LIABILITY"
-_SUMMA_COLUMN = re.compile(r"^balance_(.+_.+)$")
+_SUMMA_COLUMN = re.compile(r"balance_(.+_.+)")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _summa(cells: list[str], path: str | Path) -> Layout:
     _expect_first(cells, "username", "Summa", path)
     symbols = []
     for name in cells[1:]:
-        match = _SUMMA_COLUMN.match(name)
+        match = _SUMMA_COLUMN.fullmatch(name)
         if not match or not valid_symbol(match.group(1)):
             raise InputError(
                 "unknown column header: Summa token columns are named balance_<TOKEN>_<CHAIN>",

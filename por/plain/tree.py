@@ -22,7 +22,7 @@ from por.hashing import HASH_BYTES, TAG_USER, hash_rows
 from por.kdf import BatchPRF
 from por.plain.hashing import leaf_records, node_records
 from por.scale.engine import fork_pool
-from por.snapshot_store import Snapshot
+from por.snapshot_store import Snapshot, stored_array
 from por.user_ids import UserColumn
 
 
@@ -264,9 +264,11 @@ class StoredTree:
 
     def __init__(self, directory: Path, shape: TreeShape) -> None:
         self.shape = shape
-        load = lambda name: np.load(directory / name, mmap_mode="r")  # noqa: E731
-        self.parts = [(load(f"part-{p}.hashes.npy"), load(f"part-{p}.sums.npy")) for p in range(shape.partitions)]
-        self.top = (load("top.hashes.npy"), load("top.sums.npy"))
+        part_rows, top_rows = 2 * (1 << shape.part_depth) - 1, 2 * shape.partitions - 1
+        load = lambda name, rows: stored_array(directory / name, rows)  # noqa: E731
+        self.parts = [(load(f"part-{p}.hashes.npy", part_rows), load(f"part-{p}.sums.npy", part_rows))
+                      for p in range(shape.partitions)]
+        self.top = (load("top.hashes.npy", top_rows), load("top.sums.npy", top_rows))
 
     def siblings(self, slot: int) -> list[tuple[bytes, list[int]]]:
         """(hash, sums) of the sibling at every height 0..depth−1 on the path of ``slot``."""

@@ -9,7 +9,7 @@ depth and totals, must equal the published one.
 from __future__ import annotations
 
 from por import hashing
-from por.amounts import MAX_BALANCE, AmountError, parse_amount
+from por.amounts import MAX_BALANCE, AmountError, parse_amount, parse_integer
 from por.claims import check_claims, parse_own_balances
 from por.errors import InputError
 from por.plain import hashing as plain_hashing
@@ -42,12 +42,10 @@ def parse_sums(values: object, count: int, source: str, field: str) -> list[int]
     """Base-unit integers; None when any is negative or ≥ 2**64 (a verification failure, not unreadable input)."""
     if not (isinstance(values, list) and len(values) == count and all(isinstance(v, str) for v in values)):
         raise InputError(f"must be a list of {count} integer strings", path=source, field=field)
-    out = []
-    for v in values:
-        text = v[1:] if v.startswith("-") else v
-        if not text.isdigit() or not text.isascii():
-            raise InputError(f"{v!r} is not an integer", path=source, field=field)
-        out.append(int(v))
+    try:
+        out = [parse_integer(v, signed=True) for v in values]
+    except AmountError as exc:
+        raise InputError(str(exc), path=source, field=field) from None
     return out if all(0 <= x < MAX_BALANCE for x in out) else None
 
 
@@ -59,7 +57,6 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
         raise InputError(f"unsupported hash {proof.get('hash')!r} (por proofs use sha256)", path=source, field="hash")
     tokens = root_tokens(root)
     verdict = Verdict(format="por", source=source, root=root["root"], info={"round": root["round"]})
-    verdict.totals = dict(root["totals"])
     user = _field(proof, "user", dict, source)
     proof_user = _field(user, "id", str, source)
     salt = _hex32(user.get("salt"), source, "user.salt")
@@ -71,7 +68,8 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
 
     if not check_claims(verdict, root, "plain", user_id, mode=proof.get("mode"), round_id=proof.get("round"),
                         tokens=proof.get("tokens"), proof_user=proof_user):
-        return verdict
+        return verdict  # a private root has no totals: nothing more can be compared
+    verdict.totals = dict(root["totals"])
     shape_ok = verdict.check("tree shape", depth == root["depth"] and len(siblings) == depth and 0 <= index < (1 << depth)
                              and depth <= hashing.MAX_DEPTH,
                              f"depth {depth} with {len(siblings)} siblings and leaf index {index}; published depth {root['depth']}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +21,10 @@ from circuits.solvency import prove_solvency, solvency_shape, verify_solvency
 from por.amounts import AmountError, Token, format_amount, parse_amount
 from por.errors import InputError, VerificationError
 from por.files import write_json
+from por.jsonio import read_json
 from por.kdf import encode_label
 from por.private.wire import b64
-from por.snapshot import read_json, root_tokens, root_widths
+from por.snapshot import root_tokens, root_widths
 from por.snapshot_store import Snapshot
 
 SOLVENCY_FORMAT = "por-solvency-proof"
@@ -52,9 +52,9 @@ def reserve_totals(path: Path, tokens: list[Token]) -> dict[str, int]:
     whose ownership signature verified count; amounts rounded down)."""
     decimals = {t.symbol: t.decimals for t in tokens}
     try:
-        doc = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        doc = None
+        doc = read_json(path, "reserves file")
+    except InputError:
+        doc = None  # not JSON: a por reserves file in CSV, read below
     if isinstance(doc, dict) and doc and all(isinstance(v, str) for v in doc.values()):
         out = {}
         for symbol, text in doc.items():

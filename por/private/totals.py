@@ -16,7 +16,7 @@ from circuits.scalars import ORDER
 from por.amounts import AmountError, format_amount, parse_amount
 from por.errors import InputError
 from por.files import SECRET_MODE, write_json
-from por.snapshot import read_versioned_json, root_tokens
+from por.snapshot import is_hex, read_versioned_json, root_tokens
 from por.snapshot_store import Snapshot
 
 TOTALS_FORMAT = "por-open-totals"
@@ -50,23 +50,23 @@ def read_opened_totals(path: Path, root: dict) -> dict[str, tuple[int, int]]:
     """symbol -> (total in base units, blinding); InputError names the malformed field."""
     doc = read_versioned_json(path, "opened-totals file", TOTALS_FORMAT, TOTALS_VERSION)
     totals = doc.get("totals")
-    if not isinstance(totals, dict):
-        raise InputError("missing or not an object", path=path, field="totals")
+    if not isinstance(totals, dict) or set(totals) != {t.symbol for t in root_tokens(root)}:
+        raise InputError("must be an object with exactly one entry per token of the root", path=path, field="totals")
     out = {}
     for token in root_tokens(root):
         entry = totals.get(token.symbol)
         where = f"totals.{token.symbol}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("total"), str):
-            raise InputError("missing total", path=path, field=where)
+        if not isinstance(entry, dict) or set(entry) != {"total", "blinding"}:
+            raise InputError("must be an object with exactly the keys total and blinding", path=path, field=where)
         try:
             total = parse_amount(entry["total"], token.decimals)
-            blinding = int(entry.get("blinding", ""), 16) if len(entry.get("blinding", "")) == 64 else -1
-        except (AmountError, ValueError) as exc:
-            raise InputError(f"not a valid amount or blinding ({exc})", path=path, field=where) from None
-        if not 0 <= blinding < ORDER:
-            raise InputError("the blinding must be 64 hex characters below the group order", path=path,
+        except AmountError as exc:
+            raise InputError(str(exc), path=path, field=f"{where}.total") from None
+        blinding = entry["blinding"]
+        if not (is_hex(blinding, 64) and int(blinding, 16) < ORDER):
+            raise InputError("the blinding must be 64 lowercase hex characters below the group order", path=path,
                              field=f"{where}.blinding")
-        out[token.symbol] = (total, blinding)
+        out[token.symbol] = (total, int(blinding, 16))
     return out
 
 

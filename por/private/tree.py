@@ -27,7 +27,7 @@ from circuits.scalars import ORDER
 from por.files import atomic_open
 from por.private import hashing, keys
 from por.scale.engine import fork_pool
-from por.snapshot_store import Snapshot
+from por.snapshot_store import Snapshot, stored_array
 
 POINT = hashing.POINT_BYTES
 SCALAR = 32
@@ -226,7 +226,7 @@ class StoredTree:
 
     @cached_property
     def levels(self) -> list[dict[str, np.ndarray]]:
-        return [{k: np.load(self.dir / f"private-h{h}.{k}.npy", mmap_mode="r") for k in LEVEL_KINDS}
+        return [{k: stored_array(self.dir / f"private-h{h}.{k}.npy", self.shape.real(h)) for k in LEVEL_KINDS}
                 for h in range(self.shape.depth + 1)]
 
     def node(self, height: int, index: int) -> Node:

@@ -36,9 +36,13 @@ def verify_private(proof: dict | bytes | PrivateProof | LegacyProof, root: dict,
         proof = container.decode(bytes(proof), source)
     be = get_backend(backend)
     legacy_proof = not isinstance(proof, PrivateProof)
-    if legacy_proof != (not is_private_v3(root)):
+    if root["mode"] != "private" or legacy_proof != (not is_private_v3(root)):
         verdict = private_verdict(root, be.name, source, "binary v3" if not legacy_proof else "legacy")
-        verdict.user = user_id or (proof.get("user", {}).get("id") if isinstance(proof, dict) else proof.user_id)
+        owner = proof.get("user", {}).get("id") if isinstance(proof, dict) else proof.user_id
+        verdict.user = user_id or (owner if isinstance(owner, str) else None)
+        if not verdict.check("mode", root["mode"] == "private",
+                             f"proof mode 'private', published mode {root['mode']!r}"):
+            return verdict
         verdict.check("proof version", False,
                       "this proof is for a snapshot of another version of the private mode than the published root "
                       f"(root version {root.get('version')}, proof {'version 1 or 2' if legacy_proof else 'version 3'})")

@@ -15,8 +15,8 @@ from Crypto.Hash import keccak
 from por.reserves import secp256k1
 from por.reserves.secp256k1 import BadSignature, Point
 
-_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_SIGNATURE = re.compile(r"^(0x)?[0-9a-fA-F]{130}$")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_SIGNATURE = re.compile(r"(0x)?[0-9a-fA-F]{130}")
 
 
 def keccak256(data: bytes) -> bytes:
@@ -54,7 +54,7 @@ def checksum_address(address: str) -> str:
 
 def check_address(address: str) -> str | None:
     """Why ``address`` is not a valid EVM address, or None. Mixed case must be a correct EIP-55 checksum."""
-    if not _ADDRESS.match(address):
+    if not _ADDRESS.fullmatch(address):
         return "is not 0x followed by 40 hexadecimal digits"
     body = address[2:]
     if body != body.lower() and body != body.upper() and checksum_address(address) != address:
@@ -64,7 +64,7 @@ def check_address(address: str) -> str | None:
 
 def parse_signature(text: str) -> tuple[int, int, int]:
     """(recovery id, r, s) from 65 hex bytes r || s || v with v in {0, 1, 27, 28}."""
-    if not _SIGNATURE.match(text):
+    if not _SIGNATURE.fullmatch(text):
         raise BadSignature("signature is not 65 bytes of hexadecimal")
     raw = bytes.fromhex(text[2:] if text.startswith("0x") else text)
     v = raw[64]

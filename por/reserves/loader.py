@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from por.errors import InputError
+from por.jsonio import loads
 from por.reserves import evm, native, samples
 from por.reserves.model import EVM_SCHEMES, Reserves
 
@@ -23,11 +23,7 @@ def load_reserves(path: str | Path) -> Reserves:
     if not stripped:
         raise InputError("the reserves file is empty", path=target)
     if stripped.startswith("{"):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})", path=target) from None
-        reserves = native.parse_json(target, document)
+        reserves = native.parse_json(target, loads(text, path=target, what="reserves file"))
     else:
         first = stripped.splitlines()[0]
         if samples.is_summa(first):

@@ -9,21 +9,45 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
-from por.amounts import valid_symbol
+from por.amounts import AmountError, parse_integer, split_amount, valid_symbol
 from por.errors import InputError
 from por.files import write_json, write_text
 from por.reserves.model import KNOWN_SCHEMES, Reserves, Wallet
 
 COLUMNS = ("token", "chain", "address", "balance", "block_height", "message", "signature", "scheme")
 FORMAT, VERSION = "por-reserves", 1
-BALANCE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+MAX_BLOCK_HEIGHT = 2**63
+
+
+def checked_balance(text: str, *, path: Path, row: int, field: str) -> str:
+    """A wallet balance as written: a plain non-negative decimal of at most MAX_AMOUNT_CHARS characters."""
+    try:
+        split_amount(text)
+    except AmountError as exc:
+        raise InputError(f"{exc} (a balance is a plain non-negative decimal)", path=path, row=row, field=field) from None
+    return text
+
+
+def block_height(text: str, *, path: Path, row: int, field: str) -> int:
+    try:
+        return parse_integer(text)
+    except AmountError as exc:
+        raise InputError(f"the block height {exc}", path=path, row=row, field=field) from None
+
+
+def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
+    """Every row of a CSV text; InputError (naming the row) for what the csv module cannot split."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputError(f"is not valid CSV ({exc})", path=path, row=reader.line_num) from None
 
 
 def parse_csv(path: Path, text: str) -> Reserves:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = csv_rows(path, text)
     header = [c.strip() for c in rows[0]]
     if tuple(header) != COLUMNS:
         raise InputError(f"the header must be {','.join(COLUMNS)}", path=path, row=1)
@@ -64,14 +88,13 @@ def wallet_from_record(record: dict, *, path: Path, row: int, height_text: bool)
     token = text("token")
     if not valid_symbol(token):
         raise InputError(f"token symbol {token!r} is not valid", path=path, row=row, field="token")
-    balance = text("balance")
-    if not BALANCE.match(balance):
-        raise InputError(f"balance {balance!r} is not a plain non-negative decimal", path=path, row=row, field="balance")
+    balance = checked_balance(text("balance"), path=path, row=row, field="balance")
     height = record["block_height"]
-    if height_text and isinstance(height, str) and height.strip().isdigit() and height.strip().isascii():
-        height = int(height.strip())
-    if not isinstance(height, int) or isinstance(height, bool) or height < 0:
-        raise InputError("must be a non-negative integer", path=path, row=row, field="block_height")
+    if height_text and isinstance(height, str):
+        height = block_height(height.strip(), path=path, row=row, field="block_height")
+    if type(height) is not int or not 0 <= height < MAX_BLOCK_HEIGHT:
+        raise InputError(f"must be a non-negative integer below 2^{MAX_BLOCK_HEIGHT.bit_length() - 1}", path=path,
+                         row=row, field="block_height")
     scheme = text("scheme")
     if scheme not in KNOWN_SCHEMES:
         raise InputError(f"unknown scheme {scheme!r} (known: {', '.join(KNOWN_SCHEMES)})", path=path, row=row, field="scheme")

@@ -11,13 +11,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from por.errors import InputError
 from por.reserves.model import Reserves, Wallet
-from por.reserves.native import BALANCE
+from por.reserves.native import block_height, checked_balance, csv_rows
 
 SUMMA_HEADER = "chain;address;signature;message"
 OKX_TOTALS_HEADER = ("coin", "snapshot height", "amount")
@@ -35,7 +33,7 @@ def is_okx(first_line: str) -> bool:
 
 def parse_summa(path: Path, text: str) -> Reserves:
     wallets = []
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    rows = csv_rows(path, text, delimiter=";")
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -51,7 +49,7 @@ def parse_summa(path: Path, text: str) -> Reserves:
 
 
 def parse_okx(path: Path, text: str) -> Reserves:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = csv_rows(path, text)
     declared: dict[str, str] = {}
     wallets: list[Wallet] = []
     header: list[str] | None = None
@@ -83,11 +81,9 @@ def _okx_wallet(path: Path, number: int, record: dict[str, str]) -> Wallet:
         return value
 
     coin, network, address = need("coin"), need("network"), need("address")
-    balance = need("amount")
-    if not BALANCE.match(balance):
-        raise InputError(f"amount {balance!r} is not a plain non-negative decimal", path=path, row=number, field="amount")
+    balance = checked_balance(need("amount"), path=path, row=number, field="amount")
     height_text = record.get("snapshot height", "")
-    height = int(height_text) if height_text.isdigit() else None
+    height = block_height(height_text, path=path, row=number, field="snapshot height") if height_text else None
     message, signature = need("message"), need("signature1")
     second = record.get("signature2", "")
     owners = (record.get("eoa1", ""), record.get("eoa2", ""))

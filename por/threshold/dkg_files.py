@@ -21,7 +21,7 @@ from por.threshold.shares import MAX_SHARES, check_parameters
 
 DKG, REFRESH = "dkg", "refresh"
 SESSION_TAG = b"por/v1/tss-dkg-session\x00"
-SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 COMMITMENTS = "por-tss-dkg-commitments"
 DEALT_SHARE = "por-tss-dkg-share"
@@ -72,7 +72,7 @@ class Session:
 
     def __post_init__(self) -> None:
         check_parameters(self.threshold, self.parties)
-        if self.kind not in (DKG, REFRESH) or not SESSION_ID.match(self.session):
+        if self.kind not in (DKG, REFRESH) or not SESSION_ID.fullmatch(self.session):
             raise ValueError("the session id must be 1–128 characters of A–Z a–z 0–9 . _ : - (starting alphanumeric)")
         if (self.kind == REFRESH) != (len(self.group_public_key) == G1_SIZE):
             raise ValueError("a refresh names its group key; a DKG does not")

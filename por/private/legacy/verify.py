@@ -63,7 +63,7 @@ def verify_legacy(proof: dict | LegacyProof, root: dict, *, user_id: str | None 
     verdict = private_verdict(root, be.name, source, "binary v2")
     verdict.user = user_id or proof.user_id
     tokens = root_tokens(root)
-    if not _header_checks(verdict, root, user_id, mode=root["mode"], round_id=proof.round,
+    if not _header_checks(verdict, root, user_id, mode="private", round_id=proof.round,
                           tokens=[t.to_json() for t in proof.tokens], range_bits=proof.range_bits,
                           proof_user=proof.user_id, depth=proof.depth, index=proof.leaf_index):
         return verdict
