@@ -17,9 +17,11 @@ u16 = 1, then (u32 length || proof container) repeated.
 from __future__ import annotations
 
 import base64
+import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from circuits.scalars import ORDER
 from por.amounts import Token, format_amount
@@ -111,10 +113,8 @@ def is_bundle(data: bytes) -> bool:
     return data.startswith(BUNDLE_MAGIC)
 
 
-def decode(data: bytes, source: str = "proof") -> PrivateProof:
-    """Parse a version-2 container; any structural problem (magic, version, truncation, trailing bytes, out-of-range
-    field) is an InputError naming the field. Semantic checks against root.json are the verifier's job."""
-    r = _Reader(bytes(data), source)
+def _header(r: _Reader) -> tuple[str, bytes, int, int, list[Token]]:
+    """Magic, version and header: (round, root, depth, range_bits, tokens)."""
     r.expect_header(MAGIC, VERSION, "private proof")
     round_id = r.label("header.round")
     root = r.take(32, "header.root")
@@ -129,6 +129,23 @@ def decode(data: bytes, source: str = "proof") -> PrivateProof:
     for t in range(count):
         symbol = r.label(f"header.tokens[{t}].symbol")
         tokens.append(Token(symbol, r.unpack(">B", f"header.tokens[{t}].decimals")))
+    return round_id, root, depth, range_bits, tokens
+
+
+def peek_user_id(data: bytes, source: str = "proof") -> str:
+    """The user id of a container, read without decoding the opening or the path: how one user's proof is found
+    in a bundle of millions."""
+    r = _Reader(data, source)
+    _header(r)
+    return r.label("opening.user_id")
+
+
+def decode(data: bytes, source: str = "proof") -> PrivateProof:
+    """Parse a version-2 container; any structural problem (magic, version, truncation, trailing bytes, out-of-range
+    field) is an InputError naming the field. Semantic checks against root.json are the verifier's job."""
+    r = _Reader(bytes(data), source)
+    round_id, root, depth, range_bits, tokens = _header(r)
+    count = len(tokens)
     user_id = r.label("opening.user_id")
     salt = r.take(32, "opening.salt")
     leaf_index = r.unpack(">Q", "opening.leaf_index")
@@ -157,13 +174,29 @@ def bundle_entry(container: bytes) -> bytes:
 
 def split_bundle(data: bytes, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
     """(source label, container bytes) of every proof in a bundle; structural problems are InputErrors."""
-    r = _Reader(bytes(data), source)
-    r.expect_header(BUNDLE_MAGIC, BUNDLE_VERSION, "proof bundle")
-    number = 0
-    while r.pos < len(r.data):
+    return read_bundle(io.BytesIO(data), source)
+
+
+def read_bundle(stream: BinaryIO, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
+    """Like ``split_bundle``, from a binary stream, one entry at a time: memory stays flat in the bundle's size
+    (a length prefix is trusted only as far as the bytes are really there)."""
+    _Reader(stream.read(len(BUNDLE_MAGIC) + 2), source).expect_header(BUNDLE_MAGIC, BUNDLE_VERSION, "proof bundle")
+    number, offset = 0, len(BUNDLE_MAGIC) + 2
+    while prefix := stream.read(4):
         number += 1
-        size = r.unpack(">I", f"proof {number} length")
-        yield f"{source}#{number}", r.take(size, f"proof {number}")
+        if len(prefix) < 4:
+            raise InputError(f"the bundle is truncated (a 4-byte length at offset {offset} has {len(prefix)})",
+                             path=source, field=f"proof {number} length")
+        size = struct.unpack(">I", prefix)[0]
+        chunks, missing = [], size
+        while missing and (chunk := stream.read(min(missing, 1 << 20))):
+            chunks.append(chunk)
+            missing -= len(chunk)
+        if missing:
+            raise InputError(f"the proof is truncated (needs {missing} more bytes at offset {offset + 4 + size - missing})",
+                             path=source, field=f"proof {number}")
+        offset += 4 + size
+        yield f"{source}#{number}", b"".join(chunks)
 
 
 def json_view(proof: PrivateProof) -> dict:
