@@ -113,23 +113,35 @@ class ReaderGoneTolerant:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run ``cli``; failures that escape click's own handling (bad options of ``por`` itself) are
-    one sentence on stderr plus an exit code."""
-    if sys.stdout is not None and not isinstance(sys.stdout, ReaderGoneTolerant):
-        sys.stdout = ReaderGoneTolerant(sys.stdout)
+    """Entry point: run ``cli`` with a stdout that tolerates a reader that went away, and exit with the command's
+    code."""
+    original = sys.stdout
+    sys.stdout = ReaderGoneTolerant(original)
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    finally:
+        sys.stdout = original
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int | str | None:
+    """The command's exit code; failures that escape click's own handling (bad options of ``por`` itself) are
+    one sentence on stderr."""
     try:
         code = cli.main(args=argv, prog_name="por", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code
     except PorError as exc:
         click.echo(f"error: {printable(exc)}", err=True)
-        code = exc.exit_code
+        return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo(INTERRUPTED, err=True)
-        code = EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.message = printable(exc.message)
         exc.show()
-        code = EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code
+        return EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code
     except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    sys.stdout.flush()
-    sys.exit(code if isinstance(code, int) else 0)
+        return exc.exit_code
+    return code if isinstance(code, int) else 0

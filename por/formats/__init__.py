@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from por.errors import InputError, VerificationError
+from por.errors import InputError
 from por.formats.base import ProofFormat, VerifyOptions
 from por.verdict import Verdict
 
@@ -59,13 +59,13 @@ def verify_files(files: list[Path], options: VerifyOptions, fmt: str | None = No
     """Verdicts on ``files`` in the named or recognised format, lazily (a bundle streams in constant memory).
 
     Whatever the format: a file that holds nothing is refused; options a format cannot honour are refused, not
-    ignored; with ``options.user`` a verdict that nothing tied to that user fails; and a run that produced no
-    verdict at all raises VerificationError (exit 1) instead of ending quietly — "nothing checked" is never valid.
+    ignored; with ``options.user`` a verdict that nothing tied to that user fails; and a run that found no proof
+    ends with a failed verdict saying so, never quietly: "nothing checked" is never valid.
     """
     for path in files:
         _refuse_empty(path)
     if options.threshold is not None and not options.signers:
-        raise InputError("--threshold says how many of the --signers must have signed: give --signers KEY.pub …")
+        raise InputError("--threshold needs --signers: it says how many of those signers must have signed the root")
     proof_format = by_name(fmt) if fmt else detect(files)
     _refuse_foreign_root_options(proof_format, options, files[0])
     used = _UsedKeys(options.extra)
@@ -80,10 +80,19 @@ def verify_files(files: list[Path], options: VerifyOptions, fmt: str | None = No
         yield verdict
     used.refuse_unused(proof_format)
     if count == 0:
-        where = ", ".join(str(f) for f in files)
-        if options.user is not None:
-            raise VerificationError(f"no proof for user {options.user!r} in {where}")
-        raise VerificationError(f"{where} holds no proof: nothing was checked")
+        yield _nothing_checked(proof_format, files, options.user)
+
+
+def _nothing_checked(proof_format: ProofFormat, files: list[Path], user: str | None) -> Verdict:
+    """The verdict on files that held no proof (for that user): a failure, so that a run is never empty."""
+    verdict = Verdict(format=proof_format.name, source=", ".join(str(f) for f in files), user=user)
+    if user is None:
+        verdict.check("proofs", False, "the file holds no proof at all", summary="This file holds no proof: nothing "
+                      "was checked.")
+    else:
+        verdict.check("proof is for you", False, f"none of the proofs in the file is for user {user!r}",
+                      summary=f"There is no proof for user {user!r} in this file.", owner=True)
+    return verdict
 
 
 def _refuse_empty(path: Path) -> None:

@@ -8,6 +8,7 @@ that user's proofs are decoded (the others are skipped after reading their user 
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,17 +68,31 @@ def _json(handle: BinaryIO, path: Path, progress: Callable[[int], None]) -> Iter
     with handle:
         first = handle.readline()
         if _is_whole_json_line(first.removeprefix(BOM)):
-            number, line = 1, first.removeprefix(BOM)
-            while line:
-                progress(len(line))
-                if line.strip():
-                    yield f"{path}:{number}", line
-                number, line = number + 1, handle.readline()
+            yield from _json_lines(first.removeprefix(BOM), handle, path, progress)
             return
         data = first + handle.read()
         progress(len(data))
         if data.strip():
             yield str(path), data.removeprefix(BOM)
+
+
+def _json_lines(first: bytes, rest: BinaryIO, path: Path, progress: Callable[[int], None]) -> Iterator[Document]:
+    """Each non-blank line is a proof, labelled FILE:LINE — or just FILE when it is the only one."""
+    held: tuple[int, bytes] | None = None  # the first proof, until we know whether others follow
+    many = False
+    for number, line in enumerate(itertools.chain([first], rest), start=1):
+        progress(len(line))
+        if not line.strip():
+            continue
+        if held is None:
+            held = (number, line)
+            continue
+        if not many:
+            many = True
+            yield f"{path}:{held[0]}", held[1]
+        yield f"{path}:{number}", line
+    if held is not None and not many:
+        yield str(path), held[1]
 
 
 def _is_whole_json_line(line: bytes) -> bool:
@@ -157,6 +172,7 @@ class RootSignatures:
     def apply(self, verdict: Verdict) -> None:
         if self.check is not None:
             verdict.checks.append(self.check)
+            verdict.info["signatures"] = self.check.detail
         if self.warning is not None:
             verdict.warnings.append(self.warning)
 
