@@ -131,7 +131,8 @@ def test_root_and_signers_are_refused_for_another_exchanges_proof(snap: Path, tm
     result = invoke("verify", forged, "--root", root_of(snap), "--user", "alice", "--signers",
                     snap / "operator.pub", "--signers", snap / "auditor.pub", "--threshold", "2")
     assert result.exit_code == 2 and "VALID" not in result.output
-    assert "--root and --signers and --threshold apply to por's own proofs only" in result.output
+    assert "--root, --signers and --threshold apply only to por's own proofs; this is another exchange's proof " \
+           "(OKX Merkle proof v1)" in result.output
     assert len(result.output.strip().splitlines()) == 1
     for extra in (("--root", root_of(snap)), ("--signers", snap / "operator.pub"), ("--backend", "pure")):
         assert invoke("verify", forged, *extra).exit_code == 2

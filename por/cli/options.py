@@ -33,8 +33,8 @@ def signers_option(required: bool = False):
     return click.option(
         "--signers", "signer_files", cls=SeveralValues, required=required,
         type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="KEY.pub...",
-        help="Public key files of the root's trusted signers: --signers A.pub B.pub (or --signers A.pub --signers "
-             "B.pub).")
+        help="Public key files of the root's trusted signers: --signers A.pub B.pub after the other arguments, or "
+             "--signers A.pub --signers B.pub anywhere.")
 
 
 def threshold_option():

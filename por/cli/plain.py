@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -161,7 +160,7 @@ def _emit(proof: dict, out_path: Path | None) -> None:
 @click.option("--backend", type=click.Choice(["fast", "pure"]), help="Group backend for por private-mode proofs.")
 @signers_option()
 @threshold_option()
-@click.option("--details", is_flag=True, help="List every check, not only failures.")
+@click.option("--details", is_flag=True, help="List every check of the verdicts shown, not only failures.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable verdicts (a JSON array, streamed).")
 def verify(files, root_path, user_id, fmt, extra, backend, signer_files, threshold, details, as_json):
     """Verify inclusion proofs: por's own (plain or private, one proof or a whole bundle) or another exchange's.
@@ -174,25 +173,23 @@ def verify(files, root_path, user_id, fmt, extra, backend, signer_files, thresho
 
     options = VerifyOptions(user=user_id, root=root_path, extra=_key_values(extra), signers=list(signer_files),
                             threshold=threshold, backend=backend)
-    with _input_progress(files, options):
-        verdicts = verify_files(list(files), options, fmt)
-        tally = write_json_stream(verdicts, sys.stdout) if as_json else render(verdicts, console(), details=details)
+    verdicts = _with_progress(verify_files(list(files), options, fmt), files, options)
+    tally = write_json_stream(verdicts, sys.stdout) if as_json else render(verdicts, console(), details=details)
     if not tally.valid:
         sys.exit(EXIT_INVALID)
 
 
-@contextmanager
-def _input_progress(files, options):
-    """A progress bar over the input's bytes on stderr, drawn only when stderr is a terminal."""
+def _with_progress(verdicts, files, options):
+    """The verdicts, with a progress bar over the input's bytes on stderr while they come (only when stderr is a
+    terminal); the bar is gone before whatever is printed after the last verdict."""
     bar = progress_bar(percent=True)
     if not bar.console.is_terminal:
-        yield
+        yield from verdicts
         return
-    total = sum(path.stat().st_size for path in files if path.is_file())
     with bar:
-        task = bar.add_task("verifying", total=total)
-        options.progress = lambda size: bar.advance(task, size)
-        yield
+        task = bar.add_task("verifying", total=sum(path.stat().st_size for path in files if path.is_file()))
+        options.progress = lambda size: bar.advance(task, size)  # read when the first verdict is asked for
+        yield from verdicts
 
 
 def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:

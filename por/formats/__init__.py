@@ -2,7 +2,7 @@
 
 Each module in this package is one format and exposes module-level ``FORMAT: ProofFormat``. The registry
 discovers them, so adding a format is adding a module. Every verification goes through ``verify_files``, the one
-place that guarantees what a verdict means whatever the format (docs/SPEC.md §16).
+place that guarantees what a verdict means whatever the format (docs/SPEC.md §8.1).
 """
 
 from __future__ import annotations
@@ -119,9 +119,11 @@ def _refuse_foreign_root_options(proof_format: ProofFormat, options: VerifyOptio
     given = [name for name, value in (("--root", options.root), ("--signers", options.signers),
                                       ("--threshold", options.threshold), ("--backend", options.backend)) if value]
     if given:
-        raise InputError(f"{' and '.join(given)} apply to por's own proofs only, and this is a {proof_format.title} "
-                         "that carries its own root: nothing in it could be checked against them "
-                         "(pin its root with --option root=HASH where the format supports it)", path=path)
+        names = " and ".join([", ".join(given[:-1]), given[-1]] if len(given) > 1 else given)
+        raise InputError(f"{names} {'apply' if len(given) > 1 else 'applies'} only to por's own proofs; this is "
+                         f"another exchange's proof ({proof_format.title}), which carries its own root, so nothing in "
+                         "it could be checked against them (pin its root with --option root=HASH where the format "
+                         "supports it)", path=path)
 
 
 def _require_owner(verdict: Verdict, user: str) -> None:

@@ -8,7 +8,7 @@ A verdict leads with one plain sentence (``Verdict.headline``); hashes and heigh
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TextIO
 
 from rich.console import Console
@@ -35,10 +35,6 @@ def _text(*parts: str | tuple[str, str]) -> Text:
     return line
 
 
-def verdicts_json(verdicts: list[Verdict]) -> str:
-    return json.dumps([v.to_json() for v in verdicts], indent=2)
-
-
 def write_json_stream(verdicts: Iterable[Verdict], out: TextIO) -> Tally:
     """A JSON array of every verdict, written as they come (constant memory); "[" only once there is one."""
     tally = Tally()
@@ -50,8 +46,7 @@ def write_json_stream(verdicts: Iterable[Verdict], out: TextIO) -> Tally:
     return tally
 
 
-def render(verdicts: Iterable[Verdict], console: Console, *, details: bool = False,
-           on_verdict: Callable[[Verdict], None] | None = None) -> Tally:
+def render(verdicts: Iterable[Verdict], console: Console, *, details: bool = False) -> Tally:
     """Show a run of verdicts: each in full when there are at most ``SHOWN_IN_FULL``; for a bundle, the invalid
     ones (up to ``INVALID_SHOWN``), one line ``N valid, M invalid`` and the distinct warnings once. Memory stays
     flat in the number of verdicts."""
@@ -70,8 +65,6 @@ def render(verdicts: Iterable[Verdict], console: Console, *, details: bool = Fal
 
     for verdict in verdicts:
         tally.add(verdict)
-        if on_verdict is not None:
-            on_verdict(verdict)
         if held is None:
             show_if_invalid(verdict)
             continue
