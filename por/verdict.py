@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+_PLAIN_FAILURES = (  # for checks that carry no summary of their own (other exchanges' formats), by their name
+    (("published root",), "This proof leads to another root than the one you gave."),
+    (("balances", "sums", "totals", "liabilit"), "The sums in this proof do not add up to the totals it shows."),
+    (("hash", "root", "path", "leaf", "tree"), "The balances in this proof do not lead to the root it shows."),
+)
+
+
 @dataclass
 class Check:
     """One verification step. ``detail`` says in plain words what was compared (and, on failure, what differed)."""
@@ -58,6 +65,9 @@ class Verdict:
             return first.summary
         if first.owner:
             return f"This proof is not for user {self.user!r}: it is someone else's proof."
+        for words, sentence in _PLAIN_FAILURES:
+            if any(word in first.name for word in words):
+                return sentence
         return f"This {self.format} proof fails its check {first.name!r}."
 
     def to_json(self) -> dict:

@@ -137,3 +137,13 @@ def test_peek_user_id_reads_the_id_without_the_path(private_bundle: tuple[Path, 
     _, first = entries[0]
     without_path = first[:len(first) - len(container.decode(first).records)]
     assert container.peek_user_id(without_path) == "alice"  # the path is never read
+
+
+def test_a_private_proof_for_another_user_says_whose_it_is(private_bundle: tuple[Path, Path], tmp_path: Path) -> None:
+    proofs, root = private_bundle
+    _, alice = next(container.split_bundle(proofs.read_bytes(), str(proofs)))
+    (tmp_path / "alice.porp").write_bytes(alice)
+    result = invoke("verify", tmp_path / "alice.porp", "--root", root, "--user", "bob")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"INVALID {tmp_path / 'alice.porp'}: This proof is not for user 'bob': "
+                                             "it is the proof of user 'alice'.")

@@ -220,3 +220,12 @@ def test_a_foreign_wrong_user_verdict_says_so_first(tmp_path: Path) -> None:
     result = invoke("verify", forged, "--user", "bob")
     assert result.exit_code == 1
     assert result.output.splitlines()[0].endswith(": This proof is not for user 'bob': it is someone else's proof.")
+
+
+def test_a_foreign_tampered_balance_leads_with_a_plain_sentence(tmp_path: Path) -> None:
+    forged = json.loads(forged_okx_proof(tmp_path / "okx.json", "alice").read_text())
+    forged["self"]["balances"]["BTC"] = "5"
+    (tmp_path / "tampered.json").write_text(json.dumps(forged))
+    result = invoke("verify", tmp_path / "tampered.json", "--user", "alice")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].endswith(": The balances in this proof do not lead to the root it shows.")
