@@ -36,13 +36,17 @@ def _text(*parts: str | tuple[str, str]) -> Text:
 
 
 def write_json_stream(verdicts: Iterable[Verdict], out: TextIO) -> Tally:
-    """A JSON array of every verdict, written as they come (constant memory); "[" only once there is one."""
+    """A JSON array of every verdict, written as they come (constant memory). The array is closed even when the
+    input turns out unreadable halfway, so that what was written stays one JSON document."""
     tally = Tally()
-    for verdict in verdicts:
-        out.write("[\n" if not tally.checked else ",\n")
-        out.write(json.dumps(verdict.to_json(), indent=2))
-        tally.add(verdict)
-    out.write("\n]\n" if tally.checked else "[]\n")
+    try:
+        for verdict in verdicts:
+            out.write("[\n" if not tally.checked else ",\n")
+            out.write(json.dumps(verdict.to_json(), indent=2))
+            tally.add(verdict)
+    finally:
+        if tally.checked:
+            out.write("\n]\n")
     return tally
 
 
