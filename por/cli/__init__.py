@@ -116,10 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run ``cli`` with a stdout that tolerates a reader that went away, and exit with the command's
     code."""
     original = sys.stdout
-    sys.stdout = ReaderGoneTolerant(original)
+    if original is not None:
+        sys.stdout = ReaderGoneTolerant(original)
     try:
         code = _run(argv)
-        sys.stdout.flush()
+        if original is not None:
+            sys.stdout.flush()
     finally:
         sys.stdout = original
     sys.exit(code)
