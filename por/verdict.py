@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 _PLAIN_FAILURES = (  # for checks that carry no summary of their own (other exchanges' formats), by their name
     (("published root",), "This proof leads to another root than the one you gave."),
     (("balances", "sums", "totals", "liabilit"), "The sums in this proof do not add up to the totals it shows."),
