@@ -75,10 +75,11 @@ def test_a_bundle_with_its_header_and_no_entry_fails(snap: Path, tmp_path: Path)
     assert verdict["headline"] == "There is no proof for user 'alice' in this file."
 
 
-def test_with_user_a_bundle_without_that_users_proof_fails_naming_the_user(snap: Path) -> None:
-    result = invoke("verify", snap / "all.jsonl", "--root", root_of(snap), "--user", "dave")
+@pytest.mark.parametrize("user", ["dave", "a\udcff"])  # the second: undecodable bytes in the command line
+def test_with_user_a_bundle_without_that_users_proof_fails_naming_the_user(snap: Path, user: str) -> None:
+    result = invoke("verify", snap / "all.jsonl", "--root", root_of(snap), "--user", user)
     assert result.exit_code == 1
-    assert "There is no proof for user 'dave' in this file." in result.output
+    assert f"There is no proof for user {user!r} in this file." in result.output
 
 
 def test_a_run_without_verdicts_or_checks_is_never_valid(snap: Path, tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def _users_proofs(documents: Iterator[Document], user_id: str, user_of: Callable
                   ) -> Iterator[Document]:
     """The proofs of ``user_id``, found by their user id without decoding the others. A file holding a single
     proof is always checked: its verdict then says whose proof it is."""
-    needles = {json.dumps(user_id).encode(), json.dumps(user_id, ensure_ascii=False).encode()}
+    needles = {json.dumps(user_id).encode(), json.dumps(user_id, ensure_ascii=False).encode("utf-8", "surrogatepass")}
     first, count, found = None, 0, False
     for source, raw in documents:
         count += 1
