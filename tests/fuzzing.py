@@ -53,12 +53,23 @@ class Outcome:
         if "Traceback" in self.stdout + self.stderr:
             found.append("a traceback was printed")
         if self.code == 2 and self.crash is None:
-            lines = self.stderr.strip().splitlines()
+            lines = self.stderr.strip().splitlines() or _json_error(self.stdout)
             if len(lines) != 1 or not lines[0].lower().startswith("error"):
                 found.append(f"exit 2 without exactly one error line: {self.stderr[:500]!r}")
             elif named is not None and not any(where in lines[0] for where in (named.name, str(named.parent), "field '")):
                 found.append(f"exit 2 naming neither {named.name} nor a field: {lines[0][:500]!r}")
         return found
+
+
+def _json_error(stdout: str) -> list[str]:
+    """With --json an error is a JSON object on stdout's last line: its sentence, as the one error line."""
+    try:
+        last = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return []
+    if isinstance(last, dict) and last.get("exit_code") == 2 and isinstance(last.get("error"), str):
+        return [f"error: {last['error']}"]
+    return []
 
 
 def run_cli(args: list[str]) -> Outcome:

@@ -146,7 +146,7 @@ def readers():
     yield "reserve totals", lambda: solvency.reserve_totals(path, [Token("BTC", 8)])
     for name, fmt in sorted(registry().items()):
         yield f"{name} sniff", lambda fmt=fmt: fmt.sniff([path]) and None
-        yield f"{name} verify", lambda fmt=fmt: fmt.verify([path], VerifyOptions(root=path))
+        yield f"{name} verify", lambda fmt=fmt: list(fmt.verify([path], VerifyOptions(root=path)))
 
 for name, read in readers():
     try:

@@ -124,6 +124,6 @@ def test_ctrl_c_during_a_build_leaves_nothing_and_prints_one_line(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                           start_new_session=True)
     assert done.returncode == 130
-    assert done.stderr.strip().splitlines() == ["interrupted: nothing was written or published."]
+    assert done.stderr.strip().splitlines() == ["error: interrupted: nothing was written or published."]
     assert not (tmp_path / "snap").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["users.csv"]

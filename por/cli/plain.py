@@ -7,23 +7,14 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from por.cli.options import signers_option, threshold_option
+from por.cli.output import console, progress_bar, safe
 from por.errors import EXIT_INVALID, InputError
 from por.jsonio import loads, read_json
 
 existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
-
-
-def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
-
-
-def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
 
 
 @click.command()
@@ -178,53 +169,52 @@ def _emit(proof: dict, out_path: Path | None) -> None:
 @click.command()
 @click.argument("files", metavar="PROOF...", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--root", "root_path", type=existing, help="Published root.json (native proofs).")
-@click.option("--user", "user_id", help="Your user id (or credential); the id inside the proof is then not trusted.")
+@click.option("--root", "root_path", type=existing, help="Published root.json (por proofs only; required for them).")
+@click.option("--user", "user_id",
+              help="Your user id (or credential): only your proof is checked, and the id inside it is not trusted.")
 @click.option("--format", "fmt", metavar="NAME",
               help="Proof format (default: recognised from the content): por, okx-v1, okx-v2, bitget, bitunix, bybit, "
                    "mexc, coinex, swissborg, silversixpence, bitmex, gate.")
-@click.option("--option", "extra", multiple=True, help="KEY=VALUE passed to the format (see docs).")
+@click.option("--option", "extra", multiple=True, help="KEY=VALUE passed to another exchange's format (see docs).")
 @click.option("--backend", type=click.Choice(["blst", "fast", "pure"]),
-              help="Group backend for private-mode proofs (default: the fastest that loads here).")
-@click.option("--signers", "signer_files", multiple=True, type=existing, help="Public key files of the root's signers.")
-@click.option("--threshold", type=click.IntRange(min=1), help="Signatures required (default: all --signers).")
-@click.option("--details", is_flag=True, help="List every check, not only failures.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable verdicts.")
+              help="Group backend for por private-mode proofs (default: the fastest that loads here).")
+@signers_option()
+@threshold_option()
+@click.option("--details", is_flag=True, help="List every check of the verdicts shown, not only failures.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable verdicts (a JSON array, streamed).")
 def verify(files, root_path, user_id, fmt, extra, backend, signer_files, threshold, details, as_json):
-    """Verify inclusion proofs: por's own (plain or private) or another exchange's."""
-    from por import formats
-    from por.formats.base import VerifyOptions
-    from por.formats.report import render, verdicts_json
+    """Verify inclusion proofs: por's own (plain or private, one proof or a whole bundle) or another exchange's.
 
-    options = VerifyOptions(user=user_id, root=root_path, extra=_key_values(extra))
+    With --user only that user's proof is checked; a bundle without --user is checked proof by proof and
+    summarised as "N valid, M invalid". A file that holds no proof is never valid."""
+    from por.formats import verify_files
+    from por.formats.base import VerifyOptions
+    from por.formats.report import render, write_json_stream
+
     if backend:
         from circuits.group import unavailable_reason
 
         if reason := unavailable_reason(backend):
             raise InputError(f"--backend {backend}: {reason}")
-        options.extra["backend"] = backend
-    proof_format = formats.by_name(fmt) if fmt else formats.detect(list(files))
-    verdicts = proof_format.verify(list(files), options)
-    if signer_files:
-        _check_signatures(verdicts, root_path, signer_files, threshold)
-    if as_json:
-        click.echo(verdicts_json(verdicts))
-    else:
-        render(verdicts, console(), details=details)
-    if not all(v.valid for v in verdicts):
+    options = VerifyOptions(user=user_id, root=root_path, extra=_key_values(extra), signers=list(signer_files),
+                            threshold=threshold, backend=backend)
+    verdicts = _with_progress(verify_files(list(files), options, fmt), files, options)
+    tally = write_json_stream(verdicts, sys.stdout) if as_json else render(verdicts, console(), details=details)
+    if not tally.valid:
         sys.exit(EXIT_INVALID)
 
 
-def _check_signatures(verdicts, root_path, signer_files, threshold) -> None:
-    from por.attest import load_public_keys, verify_root_signatures
-    from por.snapshot import read_root
-
-    if root_path is None:
-        raise InputError("--signers needs --root ROOT.json")
-    keys = load_public_keys(list(signer_files))
-    result = verify_root_signatures(read_root(root_path), keys, threshold or len(keys))
-    for verdict in verdicts:
-        verdict.check("root signatures", result.ok, result.detail)
+def _with_progress(verdicts, files, options):
+    """The verdicts, with a progress bar over the input's bytes on stderr while they come (only when stderr is a
+    terminal); the bar is gone before whatever is printed after the last verdict."""
+    bar = progress_bar(percent=True)
+    if not bar.console.is_terminal:
+        yield from verdicts
+        return
+    with bar:
+        task = bar.add_task("verifying", total=sum(path.stat().st_size for path in files if path.is_file()))
+        options.progress = lambda size: bar.advance(task, size)  # read when the first verdict is asked for
+        yield from verdicts
 
 
 def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -282,7 +272,10 @@ def audit(input_path, root_path, secret_path, fmt, totals_path, as_json):
 @click.argument("path", metavar="FILE", type=existing)
 def inspect(path):
     """Pretty-print a root.json or a proof file (binary private proofs are shown as JSON)."""
-    from rich.json import JSON
+    from rich.highlighter import JSONHighlighter
+    from rich.text import Text
+
+    from por.printable import printable_json
 
     with open(path, "rb") as handle:
         head = handle.read(8)
@@ -294,7 +287,9 @@ def inspect(path):
         data = _first_jsonl_document(path)
     else:
         data = read_json(path, "file")
-    console().print(JSON.from_data(data))
+    # Escaped and never read as markup: the file's strings are shown exactly, as JSON (docs/SPEC.md §16.2).
+    text = Text(printable_json(json.dumps(data, indent=2, ensure_ascii=False)))
+    console().print(JSONHighlighter()(text))
 
 
 def _first_jsonl_document(path: Path) -> object:
@@ -303,7 +298,7 @@ def _first_jsonl_document(path: Path) -> object:
         first = handle.readline()
         count = 1 + sum(1 for line in handle if line.strip())
     document = loads(first, path=path, row=1, what="first line")
-    console(stderr=True).print(f"{path}: showing the first of {count} proofs")
+    console(stderr=True).print(safe(f"{path}: showing the first of {count} proofs"))
     return document
 
 

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from por import attest, history
-from por.errors import EXIT_INVALID, EXIT_OK
+from por.cli.options import signers_option, threshold_option
+from por.cli.output import console as _console
+from por.errors import EXIT_INVALID, EXIT_OK, InputError
 from por.files import write_json
 from por.reserves import VALID, load_reserves, verify_wallets
 from por.snapshot import read_root
@@ -23,10 +24,6 @@ from por.solvency import UNDER_RESERVED, solvency_report
 
 DEFAULT_LOG = "por-roots.jsonl"
 _STYLE = {"valid": "green", "invalid": "bold red", "unverified": "yellow"}
-
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
 
 
 def _emit_json(obj: dict) -> None:
@@ -82,6 +79,9 @@ def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_j
     or any reserve signature fails. Private roots: verifies the zero-knowledge solvency proofs (--proof)."""
     root = read_root(root_file)
     zero_knowledge = None
+    if proof_file is not None and root["mode"] != "private":
+        raise InputError("--proof is for private-mode roots; this plain root publishes its totals, which are "
+                         "compared with the reserves directly", path=proof_file)
     if proof_file is not None:
         from por.private.solvency import proof_checker
 
@@ -137,9 +137,8 @@ def sign(root_file: Path, key_file: Path, label: str | None) -> None:
 
 @click.command("verify-root")
 @click.argument("root_file", metavar="ROOT.json", type=click.Path(path_type=Path))
-@click.option("--signers", "signer_files", required=True, multiple=True, type=click.Path(path_type=Path),
-              help="public key file of a trusted signer (repeat for each)")
-@click.option("--threshold", type=int, default=None, help="signatures required (default: all signers)")
+@signers_option(required=True)
+@threshold_option()
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def verify_root(root_file: Path, signer_files: tuple[Path, ...], threshold: int | None, as_json: bool) -> None:
     """Check that at least THRESHOLD of the given signers signed exactly this root."""

@@ -271,6 +271,7 @@ def check_user(verdict: Verdict, options: VerifyOptions, claimed: str, label: st
         f"the proof's {label} matches the one you gave"
         if same
         else f"the proof's {label} {short(claimed)} is not the one you gave ({short(given)}): it is someone else's proof",
+        owner=True,
     )
 
 

@@ -168,7 +168,9 @@ class BitmexFormat:
             total = sum(levels[-1][i][1] for i in mine)
             verdict.balances = {"XBt": str(total)}
             verdict.info["your leaves"] = ", ".join(map(str, mine)) or "none"
-            if not mine:
+            if mine:
+                verdict.check("your leaves", True, f"{len(mine)} leaves decode with your account and nonce", owner=True)
+            else:
                 verdict.warnings.append(
                     f"no leaf decodes with your nonce: the file credits account {account} with 0 sats"
                 )

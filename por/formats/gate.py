@@ -315,6 +315,7 @@ class GateFormat:
                 "your id",
                 ok,
                 "the proof is for the uid hash you gave" if ok else "the proof is for another uid hash",
+                owner=True,
             )
         else:
             verdict.warnings.append(

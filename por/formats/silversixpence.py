@@ -181,6 +181,7 @@ class SilverSixpenceFormat:
                 f"your leaf {ft.short(mine)} is leaf {found[0] + 1} of the tree"
                 if found
                 else f"your leaf {ft.short(mine)} is not among the {len(leaves)} leaves",
+                owner=bool(options.user) and not (options.extra.get("leaf") or options.extra.get("record")),
             )
             if balances:
                 verdict.balances = parse_balances(balances)

@@ -261,6 +261,9 @@ class SwissBorgFormat:
                 "no credential given: the leaf nonces were taken from the file itself, so this shows the file is "
                 "consistent but not that these leaves are yours (pass --user CREDENTIAL)"
             )
+        else:
+            verdict.check("your credential", True, "every leaf is rebuilt with nonces derived from your credential",
+                          owner=True)
         partitions = {p["id"]: p for p in audit["partitions"]}
         balances: dict[str, Decimal] = {}
         for leaf in user["liabilities"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from por import hashing
 from por.amounts import MAX_BALANCE, AmountError, parse_amount, parse_integer
-from por.claims import check_claims, parse_own_balances
+from por.claims import NOT_TO_ROOT, check_claims, parse_own_balances
 from por.errors import InputError
 from por.plain import hashing as plain_hashing
 from por.snapshot import root_tokens
@@ -72,7 +72,8 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
     verdict.totals = dict(root["totals"])
     shape_ok = verdict.check("tree shape", depth == root["depth"] and len(siblings) == depth and 0 <= index < (1 << depth)
                              and depth <= hashing.MAX_DEPTH,
-                             f"depth {depth} with {len(siblings)} siblings and leaf index {index}; published depth {root['depth']}")
+                             f"depth {depth} with {len(siblings)} siblings and leaf index {index}; published depth {root['depth']}",
+                             summary="This proof does not fit the shape of the published tree.")
     balances = parse_own_balances(verdict, balances_json, tokens, source)
     if balances is None:
         return verdict
@@ -99,21 +100,24 @@ def verify_plain(proof: dict, root: dict, *, user_id: str | None = None, source:
             break
     if not verdict.check("sibling sums", bad_sibling is None,
                          "every sibling sum is a base-unit integer in [0, 2^64)" if bad_sibling is None
-                         else f"the sibling at height {bad_sibling} has a sum that is negative or ≥ 2^64 base units"):
+                         else f"the sibling at height {bad_sibling} has a sum that is negative or ≥ 2^64 base units",
+                         summary="A subtree beside yours claims a negative or impossibly large sum."):
         return verdict
     if not verdict.check("no overflow", overflow is None,
                          "every recomputed sum stays below 2^64 base units" if overflow is None
-                         else f"the recomputed sum at height {overflow} reaches 2^64 base units (overflow)"):
+                         else f"the recomputed sum at height {overflow} reaches 2^64 base units (overflow)",
+                         summary="The sums in this proof overflow: they cannot be real balances."):
         return verdict
     published = _published_totals(root, tokens)
     recomputed_root = plain_hashing.root_hash("plain", root["round"], depth, tokens, node, sums)
     verdict.check("root hash", recomputed_root.hex() == root["root"] and proof.get("root") == root["root"],
                   f"the root recomputed from your leaf and the siblings is {recomputed_root.hex()}; "
-                  f"published: {root['root']}")
+                  f"published: {root['root']}", summary=NOT_TO_ROOT)
     mismatched = [t.symbol for t, s in zip(tokens, sums, strict=True) if published[t.symbol] != s]
     verdict.check("totals", not mismatched,
                   "the recomputed totals equal the published totals" if not mismatched
-                  else f"recomputed totals differ from the published ones for {', '.join(mismatched)}")
+                  else f"recomputed totals differ from the published ones for {', '.join(mismatched)}",
+                  summary="The totals this proof adds up to are not the published totals.")
     return verdict
 
 

@@ -18,13 +18,16 @@ cannot be mistaken for JSON (and vice versa). Version 2 (binary tree) is still r
 from __future__ import annotations
 
 import base64
+import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from circuits.rangeproof import MAX_VALUES, MAX_WIDTH
 from circuits.scalars import ORDER
 from por.amounts import Token, format_amount
+from por.errors import InputError
 from por.hashing import MAX_DEPTH
 from por.kdf import encode_label
 from por.private.legacy import container as legacy
@@ -177,16 +180,33 @@ def bundle_entry(container: bytes) -> bytes:
 
 def split_bundle(data: bytes, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
     """(source label, container bytes) of every proof in a bundle; structural problems are InputErrors."""
-    r = Reader(bytes(data), source)
-    version = r.expect_magic(BUNDLE_MAGIC, "proof bundle")
+    return read_bundle(io.BytesIO(data), source)
+
+
+def read_bundle(stream: BinaryIO, source: str = "proofs") -> Iterator[tuple[str, bytes]]:
+    """Like ``split_bundle``, from a binary stream, one entry at a time: memory stays flat in the bundle's size
+    (a length prefix is trusted only as far as the bytes are really there)."""
+    header = Reader(stream.read(len(BUNDLE_MAGIC) + 2), source)
+    version = header.expect_magic(BUNDLE_MAGIC, "proof bundle")
     if version != BUNDLE_VERSION:
-        raise r.fail(f"unsupported proof bundle version {version} (this verifier reads version {BUNDLE_VERSION})",
-                     "version")
-    number = 0
-    while r.pos < len(r.data):
+        raise header.fail(f"unsupported proof bundle version {version} (this verifier reads version "
+                          f"{BUNDLE_VERSION})", "version")
+    number, offset = 0, len(BUNDLE_MAGIC) + 2
+    while prefix := stream.read(4):
         number += 1
-        size = r.unpack(">I", f"proof {number} length")
-        yield f"{source}#{number}", r.take(size, f"proof {number}")
+        if len(prefix) < 4:
+            raise InputError(f"the bundle is truncated (a 4-byte length at offset {offset} has {len(prefix)})",
+                             path=source, field=f"proof {number} length")
+        size = struct.unpack(">I", prefix)[0]
+        chunks, missing = [], size
+        while missing and (chunk := stream.read(min(missing, 1 << 20))):
+            chunks.append(chunk)
+            missing -= len(chunk)
+        if missing:
+            raise InputError(f"the proof is truncated (needs {missing} more bytes at offset "
+                             f"{offset + 4 + size - missing})", path=source, field=f"proof {number}")
+        offset += 4 + size
+        yield f"{source}#{number}", b"".join(chunks)
 
 
 def json_view(proof: PrivateProof | legacy.LegacyProof) -> dict:

@@ -16,7 +16,7 @@ from circuits import pedersen
 from circuits.group import get_backend
 from circuits.rangeproof import verify_range_batch
 from por.amounts import format_amount
-from por.claims import check_claims
+from por.claims import NOT_TO_ROOT, check_claims
 from por.hashing import user_hash
 from por.private import container, hashing
 from por.private.checks import decode_points, encode_points, private_verdict, root_bytes
@@ -26,6 +26,9 @@ from por.private.legacy.verify import verify_legacy
 from por.private.rangeproofs import group_shape, parse_group_proof
 from por.snapshot import is_private_v3, root_tokens, root_widths
 from por.verdict import Verdict
+
+BAD_SIBLING = ("A subtree beside yours is not shown to hold a non-negative sum within its published range width: it "
+               "may hide a negative balance.")
 
 
 def verify_private(proof: dict | bytes | PrivateProof | LegacyProof, root: dict, *, user_id: str | None = None,
@@ -41,11 +44,14 @@ def verify_private(proof: dict | bytes | PrivateProof | LegacyProof, root: dict,
         owner = proof.get("user", {}).get("id") if isinstance(proof, dict) else proof.user_id
         verdict.user = user_id or (owner if isinstance(owner, str) else None)
         if not verdict.check("mode", root["mode"] == "private",
-                             f"proof mode 'private', published mode {root['mode']!r}"):
+                             f"proof mode 'private', published mode {root['mode']!r}",
+                             summary=f"This is a 'private' proof and the published root is a {root['mode']!r} root: "
+                                     "one cannot be checked against the other."):
             return verdict
         verdict.check("proof version", False,
                       "this proof is for a snapshot of another version of the private mode than the published root "
-                      f"(root version {root.get('version')}, proof {'version 1 or 2' if legacy_proof else 'version 3'})")
+                      f"(root version {root.get('version')}, proof {'version 1 or 2' if legacy_proof else 'version 3'})",
+                      summary="This proof and the published root belong to different versions of the private mode.")
         return verdict
     if legacy_proof:
         return verify_legacy(proof, root, user_id=user_id, source=source, backend=backend)
@@ -64,13 +70,14 @@ def _verify_v3(proof: PrivateProof, root: dict, user_id: str | None, source: str
     if not verdict.check("tree shape", (proof.arity, proof.depth) == (arity, depth)
                          and 0 <= proof.leaf_index < arity**depth,
                          f"arity {proof.arity}, depth {proof.depth}, leaf index {proof.leaf_index}; published arity "
-                         f"{arity}, depth {depth}"):
+                         f"{arity}, depth {depth}", summary="This proof does not fit the shape of the published tree."):
         return verdict
     over = [t.symbol for t, b, w in zip(tokens, proof.balances, widths, strict=True) if b >> w]
     verdict.balances = {t.symbol: format_amount(b, t.decimals) for t, b in zip(tokens, proof.balances, strict=True)}
     if not verdict.check("own balances", not over,
                          "every balance is an exact amount within its token's published range width" if not over
-                         else f"your balance of {', '.join(over)} is not below 2^(published range width)"):
+                         else f"your balance of {', '.join(over)} is not below 2^(published range width)",
+                         summary="Your balances in this proof are outside the published range widths."):
         return verdict
     _verify_path(verdict, be, root, proof, tokens, widths)
     return verdict
@@ -94,7 +101,7 @@ def _verify_path(verdict: Verdict, be, root: dict, proof: PrivateProof, tokens: 
             sibling_points = decode_points(be, sibling.commitments, count)
             if not verdict.check(f"level {height} commitments", sibling_points is not None,
                                  f"a commitment of a sibling at height {height} is not a valid group element "
-                                 "(off the curve, outside the subgroup, or the identity)"):
+                                 "(off the curve, outside the subgroup, or the identity)", summary=BAD_SIBLING):
                 return
             children.append((sibling.hash, sibling_points, sibling.commitments))
         children.insert(position, (node_hash, points, encoded))
@@ -102,7 +109,7 @@ def _verify_path(verdict: Verdict, be, root: dict, proof: PrivateProof, tokens: 
             parsed = parse_group_proof(group_proof, statement, be.name)
         except ValueError as exc:
             verdict.check(f"level {height} range proof", False,
-                          f"the group range proof at height {height} is malformed: {exc}")
+                          f"the group range proof at height {height} is malformed: {exc}", summary=BAD_SIBLING)
             return
         batch.append((parsed, [p for child in children for p in child[1]], statement,
                       hashing.group_context(digest, height + 1, slot),
@@ -110,22 +117,25 @@ def _verify_path(verdict: Verdict, be, root: dict, proof: PrivateProof, tokens: 
                        for t in range(count)]))
         points = [be.sum([child[1][t] for child in children]) for t in range(count)]
         if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in points),
-                             f"a recomputed commitment at height {height + 1} is the identity point"):
+                             f"a recomputed commitment at height {height + 1} is the identity point",
+                             summary=NOT_TO_ROOT):
             return
         encoded = encode_points(be, points)
         node_hash = hashing.node_hash(height + 1, [c[0] for c in children], [c[2] for c in children])
     recomputed = hashing.root_hash(root["round"], arity, proof.depth, tokens, widths, node_hash, encoded)
     verdict.check("root hash", recomputed.hex() == root["root"] and proof.root.hex() == root["root"],
                   "your balances and the siblings in this proof lead to the published root" if recomputed.hex()
-                  == root["root"] else f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
+                  == root["root"] else f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…",
+                  summary=NOT_TO_ROOT)
     published = root["commitments"]
     mismatched = [t.symbol for i, t in enumerate(tokens)
                   if published.get(t.symbol) != encoded[i * hashing.POINT_BYTES:(i + 1) * hashing.POINT_BYTES].hex()]
     verdict.check("root commitments", not mismatched,
                   "the recomputed root commitments equal the published ones" if not mismatched
-                  else f"recomputed root commitments differ for {', '.join(mismatched)}")
+                  else f"recomputed root commitments differ for {', '.join(mismatched)}",
+                  summary="The commitments this proof adds up to are not the published ones.")
     verdict.check("range proofs", verify_range_batch(batch, be.name),
                   f"{len(batch)} group range proofs (every sibling subtree and your own holds, per token, a value "
-                  "in [0, 2^width)), verified in one batch")
+                  "in [0, 2^width)), verified in one batch", summary=BAD_SIBLING)
     verdict.info["range proofs"] = str(len(batch))
 

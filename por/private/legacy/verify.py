@@ -19,7 +19,7 @@ from circuits.group import get_backend
 from circuits.rangeproof import shape_v1, verify_range_batch
 from circuits.scalars import ORDER
 from por.amounts import format_amount
-from por.claims import check_claims, parse_own_balances
+from por.claims import NOT_TO_ROOT, check_claims, parse_own_balances
 from por.errors import InputError
 from por.hashing import MAX_DEPTH, user_hash
 from por.private.checks import decode_points, encode_points, private_verdict, root_bytes
@@ -49,6 +49,7 @@ def _salt(text: object, source: str) -> bytes:
     return raw
 
 
+BAD_SIBLING = "A subtree beside yours is not shown to hold a sum between 0 and 2^64: it may hide a negative balance."
 PROOF_FORMAT = "por-proof"
 PROOF_VERSION = 1
 
@@ -82,9 +83,11 @@ def _header_checks(verdict: Verdict, root: dict, user_id: str | None, *, mode: o
     if not check_claims(verdict, root, "private", user_id, mode=mode, round_id=round_id, tokens=tokens,
                         proof_user=proof_user):
         return False
-    verdict.check("range bits", range_bits == RANGE_BITS, f"node range proofs must be {RANGE_BITS}-bit")
+    verdict.check("range bits", range_bits == RANGE_BITS, f"node range proofs must be {RANGE_BITS}-bit",
+                  summary=BAD_SIBLING)
     return verdict.check("tree shape", depth == root["depth"] and 0 < depth <= MAX_DEPTH and 0 <= index < (1 << depth),
-                         f"depth {depth}, leaf index {index}; published depth {root['depth']}")
+                         f"depth {depth}, leaf index {index}; published depth {root['depth']}",
+                         summary="This proof does not fit the shape of the published tree.")
 
 
 def _verify_json_v1(proof: dict, root: dict, user_id: str | None, source: str, backend: str | None) -> Verdict:
@@ -136,12 +139,13 @@ def _verify_path(verdict: Verdict, be, root: dict, proof_root: str, salt: bytes,
         sib_points = decode_points(be, sib_enc, count)
         if not verdict.check(f"sibling {height} commitments", sib_points is not None,
                              f"a commitment of the sibling at height {height} is not a valid group element "
-                             "(off the curve, outside the subgroup, or the identity)"):
+                             "(off the curve, outside the subgroup, or the identity)", summary=BAD_SIBLING):
             return
         try:
             range_proof = parse_proof(sib_proof, count, be.name)
         except ValueError as exc:
-            verdict.check(f"sibling {height} range proof", False, f"the range proof at height {height} is malformed: {exc}")
+            verdict.check(f"sibling {height} range proof", False, f"the range proof at height {height} is malformed: {exc}",
+                          summary=BAD_SIBLING)
             return
         sib_index = (index >> height) ^ 1
         batch.append((range_proof, sib_points, shape_v1(RANGE_BITS, count), context(digest, height, sib_index)))
@@ -152,21 +156,22 @@ def _verify_path(verdict: Verdict, be, root: dict, proof_root: str, salt: bytes,
         node = hashing.node_hash(height + 1, l_hash, r_hash, l_enc, r_enc)
         node_points = [be.add(a, b) for a, b in zip(l_pts, r_pts, strict=True)]
         if not verdict.check(f"sum at height {height + 1}", not any(be.is_identity(p) for p in node_points),
-                             f"a recomputed commitment at height {height + 1} is the identity point"):
+                             f"a recomputed commitment at height {height + 1} is the identity point", summary=NOT_TO_ROOT):
             return
 
     top_commitments = encode_points(be, node_points)
     recomputed = hashing.root_hash(root["round"], depth, tokens, node, top_commitments)
     verdict.check("root hash", recomputed.hex() == root["root"] and proof_root == root["root"],
-                  f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…")
+                  f"recomputed root {recomputed.hex()[:16]}… vs published {root['root'][:16]}…", summary=NOT_TO_ROOT)
     published = root["commitments"]
     mismatched = [t.symbol for i, t in enumerate(tokens)
                   if published.get(t.symbol) != top_commitments[i * POINT:(i + 1) * POINT].hex()]
     verdict.check("root commitments", not mismatched,
                   "the recomputed root commitments equal the published ones" if not mismatched
-                  else f"recomputed root commitments differ for {', '.join(mismatched)}")
+                  else f"recomputed root commitments differ for {', '.join(mismatched)}",
+                  summary="The commitments this proof adds up to are not the published ones.")
     verdict.check("range proofs", verify_range_batch(batch, be),
                   f"{len(batch)} sibling range proofs (every sibling subtree holds 0 ≤ sum < 2^64 per token), "
-                  "verified in one batch")
+                  "verified in one batch", summary=BAD_SIBLING)
     verdict.info["range proofs"] = str(len(batch))
 
