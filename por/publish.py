@@ -13,18 +13,28 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.feather as feather
 
-from por.amounts import MAX_BALANCE, Token
+from por.amounts import MAX_BALANCE, Token, total_too_large
 from por.errors import InputError
 from por.files import staged_directory, write_json
+from por.ingest.balances import Rounded, exact_column_sums
 from por.secretfile import generate_secret, read_secret, write_secret
-from por.snapshot import OPERATOR_DIR, PUBLIC_DIR, ROOT_FILE, ROOT_FORMAT, ROOT_VERSION, SIGNATURE_FIELD
+from por.snapshot import (
+    OPERATOR_DIR,
+    PUBLIC_DIR,
+    ROOT_FILE,
+    ROOT_FORMAT,
+    ROOT_VERSION,
+    ROUNDING_EXACT,
+    ROUNDING_UP,
+    SIGNATURE_FIELD,
+)
 
 SECRET_NAME = "master-secret.hex"
 MAX_ROUND_ID_BYTES = 128
@@ -47,14 +57,17 @@ class BuildResult:
     out_dir: Path
     secret_path: Path
     secret_created: bool
+    rounded: dict[str, Rounded] = field(default_factory=dict)  # per token, what --rounding up changed (when known)
 
     @property
     def root_file(self) -> Path:
         return self.out_dir / PUBLIC_DIR / ROOT_FILE
 
 
-def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, **fields) -> dict:
-    """The public snapshot, fields in a fixed order (docs/SPEC.md §6)."""
+def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, *, round_up: bool = False,
+                  **fields) -> dict:
+    """The public snapshot, fields in a fixed order (docs/SPEC.md §6). ``round_up``: the amounts were rounded up to
+    the tokens' decimals (``--rounding up``), which an audit must repeat."""
     return {
         "format": ROOT_FORMAT,
         "version": ROOT_VERSION,
@@ -62,6 +75,7 @@ def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, roo
         "round": round_id,
         "hash": "sha256",
         "tokens": [t.to_json() for t in tokens],
+        "rounding": ROUNDING_UP if round_up else ROUNDING_EXACT,
         "root": root.hex(),
         "leaf_count": 1 << depth,
         "depth": depth,
@@ -136,13 +150,12 @@ def staged_snapshot(out_dir: Path) -> Iterator[tuple[Path, Path]]:
 
 def check_totals(tokens: list[Token], amounts: np.ndarray) -> None:
     """Every per-token total below 2^64 base units, exactly (uint64 sums would wrap silently)."""
-    from por.ingest.balances import exact_column_sums
-
     if amounts.ndim != 2 or amounts.shape[1] != len(tokens):
         raise InputError(f"expected one column of balances per token ({len(tokens)}), got shape {amounts.shape}")
     for token, total in zip(tokens, exact_column_sums(np.ascontiguousarray(amounts, dtype=np.uint64)), strict=True):
         if total >= MAX_BALANCE:
-            raise InputError(f"the total of {token.symbol} is 2^64 base units or more", field=token.symbol)
+            raise InputError(total_too_large(token.symbol, total, token.decimals, amounts.shape[0]),
+                             field=token.symbol)
 
 
 def write_user_index(operator: Path, user_ids: pa.Array, slots: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """The public snapshot ``root.json``: schema, strict reading, and the canonical bytes that signers sign.
 
 Fields (docs/SPEC.md §6): format = "por-root", version, mode ("plain" | "private"), round, hash = "sha256",
-tokens = [{symbol, decimals}], root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
+tokens = [{symbol, decimals}], rounding ("exact" | "up"; version 2), root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
 private -> commitments {symbol: hex of a compressed G1 point}. Optional "signatures" (list) is not signed itself.
 """
 
@@ -18,7 +18,9 @@ PUBLIC_DIR = "public"
 OPERATOR_DIR = "operator"
 ROOT_FILE = "root.json"
 ROOT_FORMAT = "por-root"
-ROOT_VERSION = 1
+ROOT_VERSION = 2  # 2 added "rounding"; version 1 roots (no such field) were built with exact amounts
+ROUNDING_EXACT, ROUNDING_UP = "exact", "up"
+ROUNDINGS = (ROUNDING_EXACT, ROUNDING_UP)
 SIGNATURE_FIELD = "signatures"
 ATTESTATION_TAG = b"por/v1/root-attestation\x00"
 MAX_ROOT_DEPTH = 40
@@ -65,6 +67,9 @@ def read_root(path: str | Path) -> dict:
     if not 1 <= version <= ROOT_VERSION:
         raise InputError(f"root version {version} is not one this tool understands (1–{ROOT_VERSION})", path=path,
                          field="version")
+    if root.get("rounding", None if version == 1 else "missing") not in ((None,) if version == 1 else ROUNDINGS):
+        raise InputError(f"must be one of {', '.join(map(repr, ROUNDINGS))} in a version-{ROOT_VERSION} root and absent "
+                         "in a version-1 root", path=path, field="rounding")
     mode = require("mode", str)
     if mode not in ("plain", "private"):
         raise InputError(f"unknown mode {mode!r}", path=path, field="mode")
@@ -99,6 +104,11 @@ def read_root(path: str | Path) -> dict:
             if not _is_hex(commitments.get(symbol), 96):
                 raise InputError("must be a 48-byte compressed point in hex", path=path, field=f"commitments.{symbol}")
     return root
+
+
+def rounds_up(root: dict) -> bool:
+    """Were the amounts rounded up to the tokens' decimals (``--rounding up``)? Version-1 roots: never."""
+    return root.get("rounding", ROUNDING_EXACT) == ROUNDING_UP
 
 
 def root_tokens(root: dict) -> list[Token]:

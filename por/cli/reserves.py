@@ -18,7 +18,7 @@ from por import attest, history
 from por.errors import EXIT_INVALID, EXIT_OK
 from por.files import write_json
 from por.reserves import VALID, load_reserves, verify_wallets
-from por.snapshot import read_root
+from por.snapshot import read_root, root_file_of
 from por.solvency import UNDER_RESERVED, solvency_report
 
 DEFAULT_LOG = "por-roots.jsonl"
@@ -125,7 +125,9 @@ def keygen(out: Path, label: str) -> None:
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path), help="secret key from keygen")
 @click.option("--label", default=None, help="signer name (default: the label in KEY.pub)")
 def sign(root_file: Path, key_file: Path, label: str | None) -> None:
-    """Add this key's BLS signature over the canonical root to ROOT.json (rewritten atomically)."""
+    """Add this key's BLS signature over the canonical root to ROOT.json (rewritten atomically); a snapshot
+    directory stands for its public/root.json."""
+    root_file = root_file_of(root_file)
     root = read_root(root_file)
     secret = attest.read_secret_key(key_file)
     if label is None:
@@ -175,12 +177,14 @@ def log_append(root_file: Path, log_file: Path) -> None:
 
 
 @log_group.command("verify")
-@click.argument("log_file", metavar="LOG", type=click.Path(path_type=Path), default=DEFAULT_LOG)
+@click.argument("log_file", metavar="[LOG]", type=click.Path(path_type=Path), default=DEFAULT_LOG, required=False)
 @click.option("--against", type=click.Path(path_type=Path), help="another copy of the log (e.g. one you kept)")
 @click.option("--root", "root_file", type=click.Path(path_type=Path), help="check this root.json is in the log")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def log_verify(log_file: Path, against: Path | None, root_file: Path | None, as_json: bool) -> None:
-    """Check the log's hash chain, that it does not fork from another copy, and that a root appears in it."""
+    """Check the log's hash chain, that it does not fork from another copy, and that a root appears in it.
+
+    LOG defaults to por-roots.jsonl in the current directory."""
     result = history.verify_log(log_file, against=against)
     found = None
     if root_file is not None:

@@ -44,7 +44,7 @@ def commitments_json(tokens: list[Token], encoded: bytes) -> dict[str, str]:
 
 def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
                   secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
-                  workers: int | None = None, force: bool = False) -> BuildResult:
+                  workers: int | None = None, force: bool = False, round_up: bool = False) -> BuildResult:
     """Build the private tree and publish ``out_dir`` atomically (root.json last)."""
     if len(user_ids) == 0 or amounts.shape[0] != len(user_ids):
         raise InputError("a private snapshot needs at least one user and one balance row per user")
@@ -62,6 +62,6 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
         root = hashing.root_hash(round_id, depth, tokens, top, top_commitments)
         document = publish(stage, {"depth": depth, "tokens": len(tokens), "partition_bits": 0, "users": len(users),
                                    "round": round_id, "mode": "private"},
-                           root_document("private", round_id, tokens, depth, root,
+                           root_document("private", round_id, tokens, depth, root, round_up=round_up,
                                          commitments=commitments_json(tokens, top_commitments)), prepared)
     return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)
