@@ -116,7 +116,8 @@ def _build_summary(result, mode: str, as_json: bool) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout for --user).")
 @click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path), help="Master secret file.")
 @click.option("--scheduler", help="Private mode: make the node range proofs on this Dask cluster (tcp://HOST:PORT).")
-def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
+@click.option("--workers", type=click.IntRange(min=1), help="Plain --all: processes to use (default: all cores).")
+def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler, workers):
     """Write inclusion proofs for one user (--user) or everyone (--all)."""
     from por.snapshot_store import Snapshot
 
@@ -163,8 +164,8 @@ def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
     if out_path is None:
         raise InputError("--all needs --out FILE.jsonl")
     with progress_bar() as bar:
-        task = bar.add_task("proving", total=len(snapshot.users))
-        count = write_all_proofs(snapshot, out_path, progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("proving", total=int(snapshot.meta["users"]))
+        count = write_all_proofs(snapshot, out_path, progress=lambda n: bar.advance(task, n), workers=workers)
     console(stderr=True).print(f"{count} proofs written to {out_path}")
 
 

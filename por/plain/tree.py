@@ -259,14 +259,20 @@ def build_tree(prk: bytes, depth: int, users: UserColumn, amounts: np.ndarray, o
     return shape, top, totals
 
 
+def load_levels(directory: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The (hashes, sums) level arrays ``<name>.{hashes,sums}.npy`` (a partition or the top), memory-mapped: pages are
+    read when touched and released when the arrays are dropped."""
+    return (np.load(directory / f"{name}.hashes.npy", mmap_mode="r"),
+            np.load(directory / f"{name}.sums.npy", mmap_mode="r"))
+
+
 class StoredTree:
     """Read access to a stored tree (memory-mapped): node lookups for proofs."""
 
     def __init__(self, directory: Path, shape: TreeShape) -> None:
         self.shape = shape
-        load = lambda name: np.load(directory / name, mmap_mode="r")  # noqa: E731
-        self.parts = [(load(f"part-{p}.hashes.npy"), load(f"part-{p}.sums.npy")) for p in range(shape.partitions)]
-        self.top = (load("top.hashes.npy"), load("top.sums.npy"))
+        self.parts = [load_levels(directory, f"part-{p}") for p in range(shape.partitions)]
+        self.top = load_levels(directory, "top")
 
     def siblings(self, slot: int) -> list[tuple[bytes, list[int]]]:
         """(hash, sums) of the sibling at every height 0..depth−1 on the path of ``slot``."""
