@@ -55,7 +55,7 @@ def prove_user(snapshot: Snapshot, user_id: str) -> dict:
 
 
 def _fragments(hashes: np.ndarray, sums: np.ndarray) -> pa.Array:
-    """JSON text of {"hash", "sums"} for every node of one stored array (computed once, shared by all proofs)."""
+    """JSON text of {"hash", "sums"} for each of the given nodes."""
     parts: list = [jt.literal('{"hash":"'), jt.hex_rows(np.asarray(hashes)), jt.literal('","sums":["')]
     for token in range(sums.shape[1]):
         if token:
