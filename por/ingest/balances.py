@@ -77,7 +77,3 @@ class Balances:
             if total >= MAX_BALANCE:
                 raise InputError(total_too_large(token.symbol, total, token.decimals, len(self), scaled=self.scaled),
                                  path=self.source, field=token.symbol)
-
-    def rounding(self) -> dict[str, Rounded]:
-        """What rounding up changed, for every token (zero where nothing was rounded)."""
-        return {t.symbol: self.rounded.get(t.symbol, Rounded()) for t in self.tokens}

@@ -139,9 +139,9 @@ def _rounded_up(values: pa.Array, decimals: int) -> tuple[pa.Array, np.ndarray, 
     dot = pc.find_substring(trimmed, ".").to_numpy(zero_copy_only=False)
     length = pc.binary_length(trimmed).to_numpy(zero_copy_only=False)
     bump = (dot >= 0) & (length - dot - 1 > decimals)
-    places = rf"\.[0-9]{{{decimals}}}" if decimals else r"\."
-    truncated = pc.replace_substring_regex(trimmed, pattern=rf"^([0-9]+{places})[0-9]+$", replacement=r"\1")
-    dropped = pc.replace_substring_regex(trimmed.filter(pa.array(bump)), pattern=rf"^[0-9]+{places}([0-9]+)$",
+    kept, cut = (rf"[0-9]+\.[0-9]{{{decimals}}}", "") if decimals else ("[0-9]+", r"\.")  # kept digits | dropped
+    truncated = pc.replace_substring_regex(trimmed, pattern=rf"^({kept}){cut}[0-9]+$", replacement=r"\1")
+    dropped = pc.replace_substring_regex(trimmed.filter(pa.array(bump)), pattern=rf"^{kept}{cut}([0-9]+)$",
                                          replacement=r"\1")
     return pc.cast(truncated, pa.decimal128(38, decimals)), bump, dropped
 
@@ -155,7 +155,7 @@ def _reference(values: pa.Array, decimals: int, round_up: bool, tally: Rounded) 
             raise BadAmount(index, reason) from None
         if round_up and (match := _AMOUNT.match(text)) and len(match.group(2)) > decimals:
             exact = Fraction(int(match.group(1) + match.group(2)), 10 ** (len(match.group(2)) - decimals))
-            if exact != units[index]:
+            if exact != int(units[index]):
                 tally.count += 1
                 tally.added += int(units[index]) - exact
     return units
