@@ -86,3 +86,37 @@ def test_a_user_index_out_of_slot_order_is_refused_and_nothing_is_written(four_p
         write_all_proofs(Snapshot(four_partitions.dir, secret_path=four_partitions.secret_path),
                          tmp_path / "all.jsonl", workers=2, chunk=8)
     assert not (tmp_path / "all.jsonl").exists()
+
+
+def test_ctrl_c_during_prove_all_leaves_no_output_and_prints_one_line(four_partitions: Snapshot,
+                                                                      tmp_path: Path) -> None:
+    """A worker sends SIGINT to the whole process group (as a terminal's Ctrl-C does) once it is busy: the parent
+    reports one line and exits 130; no worker prints a traceback; no output or temporary file is left."""
+    import subprocess
+    import sys
+    import textwrap
+
+    out = tmp_path / "out"
+    out.mkdir()
+    script = textwrap.dedent(f"""
+        import os, signal, time
+        import por.plain.prove as prove
+        real = prove._AllProofs.text
+        def interrupted(self, unit):
+            if os.getpid() != PARENT:
+                os.killpg(os.getpgid(0), signal.SIGINT)
+                time.sleep(30)
+            return real(self, unit)
+        PARENT = os.getpid()
+        prove._AllProofs.text = interrupted
+        prove.CHUNK_USERS = 16
+        from por.cli import main
+        main(["prove", {str(four_partitions.dir)!r}, "--all", "--out", {str(out / "all.jsonl")!r}, "--workers", "2",
+              "--secret", {str(four_partitions.secret_path)!r}])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "interrupted: nothing was written or published."
+    assert "Traceback" not in done.stderr
+    assert list(out.iterdir()) == []
