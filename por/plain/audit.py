@@ -1,8 +1,8 @@
 """Auditor side, plain mode: rebuild the tree from the balances export and the master secret, compare with root.json.
 
 The rebuild uses the published round, token list (with decimals), rounding and depth, so an honest snapshot
-reproduces the published root byte for byte. On a mismatch the report names the first token whose total differs and, when the
-operator's tree is available beside root.json, the first leaf (user) that differs.
+reproduces the published root byte for byte. On a mismatch the report names the first token whose total differs
+and, when the operator's tree is available beside root.json, the first leaf (user) that differs.
 """
 
 from __future__ import annotations
