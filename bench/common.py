@@ -62,10 +62,12 @@ _MEASURE = (
 )
 
 
-def run_timed(args: list[str]) -> tuple[float, float]:
+def run_timed(args: list[str], source: Path | None = None) -> tuple[float, float]:
     """Run ``python -m por ARGS`` under a fresh wrapper process; (wall seconds, peak RSS in MB of the largest of
-    that command's processes). The wrapper keeps earlier runs out of the peak."""
+    that command's processes). The wrapper keeps earlier runs out of the peak. ``source``: run the por package of
+    another source tree instead (e.g. ``git archive main`` unpacked), for before/after figures in one run."""
+    env = None if source is None else {**os.environ, "PYTHONPATH": str(source)}
     done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "por", *args], check=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     wall, peak_kb = done.stdout.split()
     return float(wall), int(peak_kb) / 1024

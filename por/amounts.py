@@ -14,6 +14,7 @@ from dataclasses import dataclass
 MAX_BALANCE = 2**64  # every balance and every per-token total must be < 2**64 base units
 MAX_DECIMALS = 18
 MAX_AMOUNT_CHARS = 100  # longest decimal text por converts: checked before int(), whose cost grows with the length
+ROUND_UP_HINT = " (use --rounding up to round liabilities up)"
 
 _AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
 _SCIENTIFIC = re.compile(r"[+-]?[0-9.]+[eE][+-]?[0-9]+")
@@ -35,6 +36,55 @@ def valid_symbol(symbol: str) -> bool:
 
 class AmountError(ValueError):
     """Why an amount string was rejected (caller adds file/row/field)."""
+
+
+class TooLarge(AmountError):
+    """An amount of 2^64 base units or more; keeps what a caller who knows the token needs to word the fix."""
+
+    def __init__(self, text: str, units: int, decimals: int) -> None:
+        super().__init__(f"amount {text!r} is 2^64 base units or more with {decimals} decimals; "
+                         + bound_advice(units, decimals))
+        self.text, self.units = text, units
+
+    def for_token(self, symbol: str, decimals: int, *, scaled: bool = True) -> str:
+        """The same sentence naming the token (``scaled=False``: the input's integers already are base units)."""
+        return (f"amount {self.text!r} is 2^64 base units or more with {decimals} decimals; "
+                + bound_advice(self.units, decimals, symbol, scaled=scaled))
+
+
+def fitting_decimals(units: int, decimals: int, count: int = 1) -> int | None:
+    """The most decimals (fewer than ``decimals``) at which ``count`` amounts that sum to ``units`` base units, each
+    rounded up, stay below 2^64 base units in total; None when not even 0 decimals do. Rounding up adds less than
+    one new base unit per amount, hence the ``count`` term (exact for one amount, a safe bound for a total)."""
+    for places in range(decimals, -1, -1):
+        scale = 10 ** (decimals - places)
+        if (units + count * (scale - 1)) // scale < MAX_BALANCE:
+            return places
+    return None
+
+
+def bound_advice(units: int, decimals: int, symbol: str | None = None, *, count: int = 1,
+                 scaled: bool = True) -> str:
+    """How to get below 2^64 base units: publish the token with fewer decimals, rounding liabilities up."""
+    fits = fitting_decimals(units, decimals, count)
+    name = symbol or "SYM"
+    if not scaled:  # Summa / dapol: the file's integers are base units, --decimals only records the decimals
+        if fits is None:
+            return (f"the file's integers are base units: export {symbol or 'the token'} in a larger unit (divide by a "
+                    f"power of ten, rounding up) and give its decimals with --decimals {name}=N")
+        return (f"the file's integers are base units: export {symbol or 'the token'} with at most {fits} decimals "
+                f"(divide by 10^{decimals - fits}, rounding up) and pass --decimals {name}={fits}")
+    if fits is None:
+        return "no number of decimals makes it fit (the bound is 2^64 − 1 base units)"
+    return (f"at most {fits} decimals fit: publish {symbol or 'the token'} with fewer decimals, "
+            f"e.g. --decimals {name}={fits} --rounding up")
+
+
+def total_too_large(symbol: str, total: int, decimals: int, count: int, *, scaled: bool = True,
+                    scope: str = "") -> str:
+    """The one sentence for a per-token total of 2^64 base units or more (``count`` = the number of users)."""
+    return (f"the total of token {symbol!r}{scope} is {total} base units with {decimals} decimals, which is 2^64 or "
+            f"more; " + bound_advice(total, decimals, symbol, count=count, scaled=scaled))
 
 
 def split_amount(text: object) -> tuple[str, str]:
@@ -67,12 +117,10 @@ def parse_amount(text: str, decimals: int, *, round_up: bool = False) -> int:
         frac = frac[:decimals]
         if extra.strip("0"):
             if not round_up:
-                raise AmountError(
-                    f"amount {text!r} has more than {decimals} decimal places (use --rounding up to round liabilities up)"
-                )
+                raise AmountError(f"amount {text!r} has more than {decimals} decimal places{ROUND_UP_HINT}")
             value = int(whole + frac.ljust(decimals, "0")) + 1
-            return _bounded(value, text)
-    return _bounded(int(whole + frac.ljust(decimals, "0")), text)
+            return _bounded(value, text, decimals)
+    return _bounded(int(whole + frac.ljust(decimals, "0")), text, decimals)
 
 
 def parse_amount_down(text: str, decimals: int) -> int:
@@ -93,10 +141,11 @@ def parse_integer(text: object, *, signed: bool = False) -> int:
                       "digits")
 
 
-def _bounded(value: int, text: str) -> int:
+def _bounded(value: int, text: str, decimals: int) -> int:
     if value >= MAX_BALANCE:
-        raise AmountError(f"amount {text!r} is 2^64 base units or more")
+        raise TooLarge(text, value, decimals)
     return value
+
 
 
 def format_amount(units: int, decimals: int) -> str:

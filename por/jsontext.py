@@ -47,9 +47,13 @@ def concat(*parts: pa.Array | pa.Scalar) -> pa.Array:
     return pc.binary_join_element_wise(*parts, literal(""))
 
 
-def write_rows(handle, rows: pa.Array) -> None:
-    """Write the concatenated text of ``rows`` (each row already ends with its own newline)."""
-    rows = pa.concat_arrays([rows]) if isinstance(rows, pa.Array) else rows
+def row_text(rows: pa.Array) -> memoryview:
+    """The concatenated text of ``rows`` (each row already ends with its own newline), without a copy."""
+    rows = rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
     _, offsets, data = rows.buffers()
     bounds = np.frombuffer(offsets, dtype=np.int64, count=len(rows) + 1, offset=rows.offset * 8)
-    handle.write(memoryview(data)[bounds[0] : bounds[-1]])
+    return memoryview(data)[bounds[0] : bounds[-1]]
+
+
+def write_rows(handle, rows: pa.Array) -> None:
+    handle.write(row_text(rows))

@@ -12,16 +12,17 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.feather as feather
 
-from por.amounts import MAX_BALANCE, Token
+from por.amounts import MAX_BALANCE, Token, total_too_large
 from por.errors import InputError
 from por.files import SECRET_MODE, atomic_open, staged_directory, write_json
+from por.ingest.balances import Rounded, exact_column_sums
 from por.jsonio import read_json
 from por.secretfile import generate_secret, read_secret, write_secret
 from por.snapshot import (
@@ -30,6 +31,8 @@ from por.snapshot import (
     ROOT_FILE,
     ROOT_FORMAT,
     ROOT_VERSION,
+    ROUNDING_EXACT,
+    ROUNDING_UP,
     SIGNATURE_FIELD,
     check_round_id,
 )
@@ -47,6 +50,7 @@ class BuildResult:
     out_dir: Path
     secret_path: Path
     secret_created: bool
+    rounded: dict[str, Rounded] = field(default_factory=dict)  # per token, what --rounding up changed (when known)
 
     @property
     def root_file(self) -> Path:
@@ -55,8 +59,10 @@ class BuildResult:
 
 def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, root: bytes, *,
                   version: int = ROOT_VERSION, arity: int = 2, token_fields: list[dict] | None = None,
-                  **fields) -> dict:
-    """The public snapshot, fields in a fixed order (docs/SPEC.md §6); ``token_fields`` extend each token entry."""
+                  round_up: bool = False, **fields) -> dict:
+    """The public snapshot, fields in a fixed order (docs/SPEC.md §6); ``token_fields`` extend each token entry.
+    ``round_up``: the amounts were rounded up to the tokens' decimals (``--rounding up``), which an audit must
+    repeat."""
     entries = [t.to_json() | extra for t, extra in zip(tokens, token_fields or [{}] * len(tokens), strict=True)]
     shape = {"arity": arity} if version >= 3 else {}
     return {
@@ -66,6 +72,7 @@ def root_document(mode: str, round_id: str, tokens: list[Token], depth: int, roo
         "round": round_id,
         "hash": "sha256",
         "tokens": entries,
+        "rounding": ROUNDING_UP if round_up else ROUNDING_EXACT,
         "root": root.hex(),
         **shape,
         "leaf_count": arity**depth,
@@ -141,13 +148,12 @@ def staged_snapshot(out_dir: Path) -> Iterator[tuple[Path, Path]]:
 
 def check_totals(tokens: list[Token], amounts: np.ndarray) -> None:
     """Every per-token total below 2^64 base units, exactly (uint64 sums would wrap silently)."""
-    from por.ingest.balances import exact_column_sums
-
     if amounts.ndim != 2 or amounts.shape[1] != len(tokens):
         raise InputError(f"expected one column of balances per token ({len(tokens)}), got shape {amounts.shape}")
     for token, total in zip(tokens, exact_column_sums(np.ascontiguousarray(amounts, dtype=np.uint64)), strict=True):
         if total >= MAX_BALANCE:
-            raise InputError(f"the total of {token.symbol} is 2^64 base units or more", field=token.symbol)
+            raise InputError(total_too_large(token.symbol, total, token.decimals, amounts.shape[0]),
+                             field=token.symbol)
 
 
 def write_user_index(operator: Path, user_ids: pa.Array, slots: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """The public snapshot ``root.json``: schema, strict reading, and the canonical bytes that signers sign.
 
 Fields (docs/SPEC.md §6): format = "por-root", version, mode ("plain" | "private"), round, hash = "sha256",
-tokens = [{symbol, decimals}], root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
+tokens = [{symbol, decimals}], rounding ("exact" | "up"; version 2), root (hex), leaf_count, depth, and per mode: plain -> totals {symbol: decimal};
 private -> commitments {symbol: hex of a compressed G1 point}. Optional "signatures" (list) is not signed itself.
 """
 
@@ -19,14 +19,17 @@ PUBLIC_DIR = "public"
 OPERATOR_DIR = "operator"
 ROOT_FILE = "root.json"
 ROOT_FORMAT = "por-root"
-ROOT_VERSION = 1
-"""The version of a plain root.json."""
+ROOT_VERSION = 2
+"""The version of a plain root.json: 2 added "rounding"; version 1 roots (no such field) were built with exact
+amounts and are still read."""
 PRIVATE_ROOT_VERSION = 3
-"""The version of a private root.json: 3 (K-ary tree, per-token range widths); version 1 private roots (binary
-tree) are still read and their proofs verified."""
-ROOT_VERSIONS = {"plain": (1,), "private": (1, PRIVATE_ROOT_VERSION)}
+"""The version of a private root.json: 3 (K-ary tree, per-token range widths, "rounding"); version 1 private roots
+(binary tree) are still read and their proofs verified."""
+ROOT_VERSIONS = {"plain": (1, ROOT_VERSION), "private": (1, PRIVATE_ROOT_VERSION)}
 MAX_ARITY = 16
 MAX_RANGE_BITS = 64
+ROUNDING_EXACT, ROUNDING_UP = "exact", "up"
+ROUNDINGS = (ROUNDING_EXACT, ROUNDING_UP)
 SIGNATURE_FIELD = "signatures"
 ATTESTATION_TAG = b"por/v1/root-attestation\x00"
 MAX_ROOT_DEPTH = 40
@@ -94,10 +97,14 @@ def read_root(path: str | Path) -> dict:
         known = " or ".join(map(str, ROOT_VERSIONS[mode]))
         raise InputError(f"this tool understands {mode} root versions {known}", path=path, field="version")
     v3 = is_private_v3(root)
+    if root.get("rounding", None if version == 1 else "missing") not in ((None,) if version == 1 else ROUNDINGS):
+        raise InputError(f"must be one of {', '.join(map(repr, ROUNDINGS))} in a version-{version} root and absent "
+                         "in a version-1 root", path=path, field="rounding")
     if not valid_round_id(require("round", str)):
         raise InputError(f"must be 1–{MAX_ROUND_ID_BYTES} bytes of UTF-8 without control characters", path=path,
                          field="round")
-    unknown = set(root) - _ROOT_FIELDS - {_MODE_FIELD[mode], SIGNATURE_FIELD} - ({"arity"} if v3 else set())
+    optional = ({"arity"} if v3 else set()) | ({"rounding"} if version > 1 else set())
+    unknown = set(root) - _ROOT_FIELDS - {_MODE_FIELD[mode], SIGNATURE_FIELD} - optional
     if unknown:
         raise InputError(f"a {mode}-mode root has no such field", path=path, field=sorted(unknown)[0])
     if root.get("hash") != "sha256":
@@ -144,11 +151,18 @@ def read_root(path: str | Path) -> dict:
     return root
 
 
+
+
 def _canonical_amount(value: object, decimals: int) -> bool:
     try:
         return isinstance(value, str) and format_amount(parse_amount(value, decimals), decimals) == value
     except AmountError:
         return False
+
+
+def rounds_up(root: dict) -> bool:
+    """Were the amounts rounded up to the tokens' decimals (``--rounding up``)? Version-1 roots: never."""
+    return root.get("rounding", ROUNDING_EXACT) == ROUNDING_UP
 
 
 def root_tokens(root: dict) -> list[Token]:

@@ -37,14 +37,17 @@ class Snapshot:
     def prk(self) -> bytes:
         return round_key(read_secret(self.secret_path), self.root["round"])
 
+    @property
+    def user_files(self) -> list[Path]:
+        """The user index, in slot order: one users.arrow, or one users-<p>.arrow per partition (scale-out builds)."""
+        if self.meta.get("users_layout") == "per-partition":
+            return [self.operator / f"users-{p}.arrow" for p in range(1 << self.meta["partition_bits"])]
+        return [self.operator / "users.arrow"]
+
     @cached_property
     def users(self) -> pa.Table:
-        """(user_id, slot) of every user: one users.arrow, or one users-<p>.arrow per partition (scale-out builds)."""
-        if self.meta.get("users_layout") == "per-partition":
-            parts = [feather.read_table(self.operator / f"users-{p}.arrow", memory_map=True)
-                     for p in range(1 << self.meta["partition_bits"])]
-            return pa.concat_tables(parts)
-        return feather.read_table(self.operator / "users.arrow", memory_map=True)
+        """(user_id, slot) of every user, memory-mapped."""
+        return pa.concat_tables([feather.read_table(path, memory_map=True) for path in self.user_files])
 
     def slot_of(self, user_id: str) -> int:
         index = pc.index(self.users.column("user_id"), pa.scalar(user_id, self.users.schema.field("user_id").type))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from por.amounts import AmountError, format_amount, parse_amount, parse_amount_down
 from por.errors import InputError
-from por.reserves import INVALID, UNVERIFIED, Reserves, WalletResult, verify_wallets
+from por.reserves import INVALID, UNVERIFIED, Reserves, RoundCheck, WalletResult, check_round, verify_wallets
 
 SOLVENT, UNDER_RESERVED, NO_LIABILITIES = "solvent", "under-reserved", "no liabilities"
 RATIO_DECIMALS = 3
@@ -69,6 +69,7 @@ class SolvencyReport:
     rows: list[SolvencyRow]
     wallets: list[WalletResult]
     notes: list[str] = field(default_factory=list)
+    round_check: RoundCheck | None = None  # do the signed messages name the root's round?
 
     @property
     def failed_wallets(self) -> list[WalletResult]:
@@ -76,7 +77,8 @@ class SolvencyReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed_wallets and all(r.verdict != UNDER_RESERVED for r in self.rows)
+        return (not self.failed_wallets and all(r.verdict != UNDER_RESERVED for r in self.rows)
+                and (self.round_check is None or self.round_check.ok))
 
     def to_json(self) -> dict:
         return {
@@ -84,6 +86,7 @@ class SolvencyReport:
             "ok": self.ok,
             "tokens": [r.to_json() for r in self.rows],
             "wallets": [w.to_json() for w in self.wallets],
+            "round_check": self.round_check.to_json() if self.round_check else None,
             "notes": self.notes,
         }
 
@@ -113,9 +116,20 @@ ZeroKnowledgeCheck = Callable[[dict[str, int]], dict[str, tuple[bool, str]]]
 
 
 def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] | None = None,
-                    zero_knowledge: ZeroKnowledgeCheck | None = None) -> SolvencyReport:
+                    zero_knowledge: ZeroKnowledgeCheck | None = None, *, require_round: bool = False) -> SolvencyReport:
     """Plain roots: compare with the published totals. Private roots: ``zero_knowledge`` checks the solvency
-    proofs (por.private.solvency.proof_checker) against exactly the reserves verified here."""
+    proofs (por.private.solvency.proof_checker) against exactly the reserves verified here. Every wallet's message
+    should name the root's round (a warning, or with ``require_round`` a failure)."""
+    report = _report(root, reserves, results, zero_knowledge)
+    report.round_check = check_round(report.wallets, root["round"], required=require_round)
+    finding = report.round_check.finding()
+    if finding:
+        report.notes.insert(0, finding)
+    return report
+
+
+def _report(root: dict, reserves: Reserves, results: list[WalletResult] | None,
+            zero_knowledge: ZeroKnowledgeCheck | None) -> SolvencyReport:
     if root.get("mode") == "private" and zero_knowledge is None:
         raise InputError("this is a private-mode root: its totals are hidden; pass the zero-knowledge solvency "
                          "proofs with --proof FILE (made by `por prove-solvency`)")
@@ -138,7 +152,8 @@ def solvency_report(root: dict, reserves: Reserves, results: list[WalletResult] 
             frac = result.wallet.balance.partition(".")[2]
             decimals[token] = max(decimals.get(token, 0), len(frac))
     rows = [_row(token, decimals[token], liabilities.get(token, 0), results) for token in decimals]
-    notes = ["balances at the stated block heights are as the file claims: checking them needs chain data"]
+    notes = ["a signature proves ownership of its address, not its balance: the balances at the stated block "
+             "heights are as the file claims (checking them needs chain data)"]
     extra = sorted(set(decimals) - set(liabilities))
     if extra:
         notes.append(f"tokens with reserves but no liabilities in the root: {', '.join(extra)}")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from por.amounts import MAX_BALANCE, AmountError, parse_amount
 from por.errors import InputError
 from por.ingest import load_balances, parse_decimals
+from por.ingest.balances import Rounded
 from por.ingest.convert import BadAmount, to_base_units
 
 TOP = MAX_BALANCE - 1
@@ -113,6 +115,40 @@ def test_vectorised_conversion_agrees_with_parse_amount(texts, decimals, round_u
         assert caught.value.index == expected.index(None)
     else:
         assert to_base_units(array, decimals, round_up=round_up).tolist() == expected
+
+
+def _rounding_added(texts: list[str], decimals: int) -> tuple[int, Fraction]:
+    """The reference: how many amounts rounding up changed, and Σ (rounded − exact) in base units."""
+    count, added = 0, Fraction(0)
+    for text in texts:
+        exact = Fraction(text) * 10**decimals
+        if exact.denominator != 1:
+            count += 1
+            added += parse_amount(text, decimals, round_up=True) - exact
+    return count, added
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.from_regex(r"\A[0-9]{1,12}(\.[0-9]{1,45})?\Z"), min_size=1, max_size=8),
+       decimals=st.integers(0, 18))
+def test_rounding_tally_is_exact_on_both_paths(texts, decimals):
+    assume(all(_reference(t, decimals, True) is not None for t in texts))  # below 2^64 base units
+    expected = _rounding_added(texts, decimals)
+    fast = Rounded()
+    to_base_units(pa.array(texts, type=pa.large_string()), decimals, round_up=True, rounded=fast)
+    reference = Rounded()
+    to_base_units(pa.array(texts + ["0" * 50 + "1"], type=pa.large_string()), decimals, round_up=True,
+                  rounded=reference)  # 50 leading zeros: the fast path declines, parse_amount converts
+    assert (fast.count, fast.added) == (reference.count, reference.added) == expected
+
+
+def test_rounding_tally_is_summed_over_blocks_and_files(tmp_path):
+    rows = "".join(f"u{i},0.000000001\n" for i in range(5))
+    balances = load_balances(write(tmp_path, "user_id,BTC,ETH\n" + rows.replace("\n", ",1\n")), round_up=True)
+    assert balances.rounded["BTC"] == Rounded(5, Fraction(45, 10))
+    assert "ETH" not in balances.rounded
+    jsonl = "".join(f'{{"user_id": "u{i}", "balances": {{"BTC": "0.000000001"}}}}\n' for i in range(3))
+    assert load_balances(write(tmp_path, jsonl, "u.jsonl"), round_up=True).rounded["BTC"].count == 3
 
 
 @settings(max_examples=100, deadline=None)

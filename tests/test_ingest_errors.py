@@ -161,10 +161,11 @@ def test_row_with_too_many_fields_names_the_row(tmp_path):
     assert "has 3 fields but the header has 2" in str(error)
 
 
-def test_blank_line_names_the_row(tmp_path):
-    error = error_for(write(tmp_path, "user_id,BTC\nalice,1\n\nbob,2\n"))
-    assert error.row == 3
-    assert "is empty" in str(error)
+def test_blank_line_names_the_row_as_a_blank_line(tmp_path):
+    error = error_for(write(tmp_path, "user_id,BTC,ETH\nalice,1,2\n\nbob,2,3\n"))
+    assert (error.row, error.field) == (3, None)
+    assert "row 3: is a blank line; remove it" in str(error)
+    assert "user id" not in str(error)
 
 
 def test_invalid_utf8_in_data_names_the_row(tmp_path):
@@ -213,10 +214,17 @@ def test_nothing_is_written_anywhere_on_bad_input(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-def test_trailing_blank_line_is_refused(tmp_path):
-    error = error_for(write(tmp_path, "user_id,BTC\nalice,1\n\n"))
-    assert error.row == 3
-    assert "is empty" in str(error)
+def test_trailing_blank_line_is_refused_as_a_blank_line_at_the_end(tmp_path):
+    for ending in ("\n\n", "\r\n\r\n", "\n\n\n"):
+        error = error_for(write(tmp_path, f"user_id,BTC,ETH\r\nalice,1,2\r\nbob,3,4{ending}"))
+        assert (error.row, error.field) == (4, None)
+        assert "row 4: is a blank line at the end of the file; remove it" in str(error)
+
+
+def test_empty_id_on_a_line_with_fields_is_still_an_empty_id(tmp_path):
+    error = error_for(write(tmp_path, "user_id,BTC,ETH\nalice,1,2\n,,\n"))
+    assert (error.row, error.field) == (3, "user_id")
+    assert "user id is empty" in str(error)
 
 
 def test_line_break_inside_quoted_id_is_a_control_character(tmp_path):

@@ -141,7 +141,13 @@ def test_jsonl_bad_line_names_line_and_key(tmp_path, line, field, reason):
 
 def test_jsonl_blank_line_is_refused(tmp_path):
     text = '{"user_id": "a", "balances": {"BTC": "1"}}\n\n{"user_id": "b", "balances": {"BTC": "1"}}\n'
-    with pytest.raises(InputError, match="row 2: is empty"):
+    with pytest.raises(InputError, match="row 2: is a blank line; remove it"):
+        load_balances(write(tmp_path, text, "users.jsonl"))
+
+
+def test_jsonl_trailing_blank_line_is_refused_as_a_blank_line_at_the_end(tmp_path):
+    text = '{"user_id": "a", "balances": {"BTC": "1"}}\n\n'
+    with pytest.raises(InputError, match="row 2: is a blank line at the end of the file; remove it"):
         load_balances(write(tmp_path, text, "users.jsonl"))
 
 

@@ -15,6 +15,7 @@ from por.jsonio import loads, read_json
 
 existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
+root_path_type = click.Path(exists=True, path_type=Path)  # root.json or a snapshot directory (por.snapshot.read_root)
 
 
 @click.command()
@@ -43,14 +44,17 @@ existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
               help="Private mode: children per node of the commitment tree.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to use (default: all cores).")
 @click.option("--scheduler", help="Run the build on a Dask cluster (tcp://HOST:PORT); paths must be shared.")
-@click.option("--json", "as_json", is_flag=True, help="Print root.json instead of a summary.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as JSON: root.json under \"root\", and what --rounding up changed per token.")
 def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capacity, secret_path, force, mode,
           range_bits, range_bits_from, arity, workers, scheduler, as_json):
     """Build the Merkle sum tree from a balances export (a file or a directory of partition files) and publish it."""
     from por.ingest import load_balances, parse_decimals
 
     spec = parse_decimals(list(decimals))
-    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), force=force)
+    round_up = rounding == "up"
+    kwargs = dict(secret_path=secret_path, round_id=round_id, pad_to=max(pad_to, capacity), force=force,
+                  round_up=round_up)
     if mode == "plain" and (range_bits or range_bits_from or arity != "4"):
         raise InputError("--range-bits, --range-bits-from and --arity are for private mode (--mode private)")
     if input_path.is_dir() or scheduler:
@@ -61,40 +65,58 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
 
         engine = open_engine(scheduler, workers)
         try:
-            result = build_partitioned(input_path, out_dir, engine=engine, fmt=fmt, decimals=spec,
-                                       round_up=rounding == "up", **kwargs)
+            result = build_partitioned(input_path, out_dir, engine=engine, fmt=fmt, decimals=spec, **kwargs)
         finally:
             engine.close()
-    elif mode == "private":
-        from por.private.build import build_private
-        from por.private.widths import parse_range_bits, widths_from_reserves
-
-        balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=rounding == "up")
-        if range_bits and range_bits_from:
-            raise InputError("give either --range-bits or --range-bits-from, not both")
-        widths = (widths_from_reserves(range_bits_from, balances.tokens) if range_bits_from
-                  else parse_range_bits(range_bits, balances.tokens))
-        result = build_private(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
-                               range_bits=widths, arity=int(arity), **kwargs)
     else:
-        from por.plain.build import build_plain
+        balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=round_up)
+        if mode == "private":
+            from por.private.build import build_private
+            from por.private.widths import parse_range_bits, widths_from_reserves
 
-        balances = load_balances(input_path, fmt=fmt, decimals=spec, round_up=rounding == "up")
-        result = build_plain(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers, **kwargs)
-    out = console()
+            if range_bits and range_bits_from:
+                raise InputError("give either --range-bits or --range-bits-from, not both")
+            widths = (widths_from_reserves(range_bits_from, balances.tokens) if range_bits_from
+                      else parse_range_bits(range_bits, balances.tokens))
+            result = build_private(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
+                                   range_bits=widths, arity=int(arity), **kwargs)
+        else:
+            from por.plain.build import build_plain
+
+            result = build_plain(balances.tokens, balances.user_ids, balances.amounts, out_dir, workers=workers,
+                                 **kwargs)
+        result.rounded = balances.rounded
+    _build_summary(result, mode, as_json)
+
+
+def _build_summary(result, mode: str, as_json: bool) -> None:
+    from por.ingest.balances import Rounded
+
+    root = result.root
+    users = read_json(result.out_dir / "operator" / "tree.json", "tree description")["users"]
+    rounded = {t["symbol"]: (result.rounded.get(t["symbol"]) or Rounded(), t["decimals"]) for t in root["tokens"]}
     if as_json:
-        click.echo(json.dumps(result.root, indent=2))
+        click.echo(json.dumps({"root_file": str(result.root_file), "users": users, "root": root,
+                               "rounding": root["rounding"],
+                               "rounded": {s: r.to_json(d) for s, (r, d) in rounded.items()}}, indent=2))
         return
+    out = console()
     if result.secret_created:
         out.print(f"New master secret written to {result.secret_path} (mode 0600). Keep it safe.")
-    root = result.root
-    users = read_json(out_dir / "operator" / "tree.json", "tree description")["users"]
-    out.print(f"Published {result.root_file}: {mode} mode, round {root['round']}, {users} users "
-              f"in {root['leaf_count']} leaves.")
-    out.print(f"Publish {out_dir / 'public'}/ only; {out_dir / 'operator'}/ holds the secret and the operator's state.")
+    out.print(safe(f"Published {result.root_file}: {mode} mode, round {root['round']}, {users} users "
+                   f"in {root['leaf_count']} leaves."))
+    out.print(f"Publish {result.out_dir / 'public'}/ only; {result.out_dir / 'operator'}/ holds the secret and the "
+              "operator's state.")
     out.print(f"root: {root['root']}")
     for symbol, total in root.get("totals", {}).items():
         out.print(f"  {symbol}: {total}")
+    if root["rounding"] == "up":
+        out.print("Rounded up (--rounding up, recorded in root.json for the audit):")
+        for symbol, (tally, places) in rounded.items():
+            added = tally.to_json(places)
+            out.print(f"  {symbol}: {tally.count} amount{'s' if tally.count != 1 else ''} rounded up"
+                      + (f", +{added['added']} {symbol} ({added['added_base_units']} base units) in total"
+                         if tally.count else ""))
 
 
 @click.command()
@@ -105,7 +127,8 @@ def build(input_path, out_dir, fmt, decimals, rounding, round_id, pad_to, capaci
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout for --user).")
 @click.option("--secret", "secret_path", type=click.Path(dir_okay=False, path_type=Path), help="Master secret file.")
 @click.option("--scheduler", help="Private mode: make the node range proofs on this Dask cluster (tcp://HOST:PORT).")
-def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
+@click.option("--workers", type=click.IntRange(min=1), help="Plain --all: processes to use (default: all cores).")
+def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler, workers):
     """Write inclusion proofs for one user (--user) or everyone (--all)."""
     from por.snapshot_store import Snapshot
 
@@ -152,8 +175,8 @@ def prove(snapshot_dir, user_id, all_users, out_path, secret_path, scheduler):
     if out_path is None:
         raise InputError("--all needs --out FILE.jsonl")
     with progress_bar() as bar:
-        task = bar.add_task("proving", total=len(snapshot.users))
-        count = write_all_proofs(snapshot, out_path, progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("proving", total=int(snapshot.meta["users"]))
+        count = write_all_proofs(snapshot, out_path, progress=lambda n: bar.advance(task, n), workers=workers)
     console(stderr=True).print(f"{count} proofs written to {out_path}")
 
 
@@ -229,7 +252,8 @@ def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
-@click.option("--root", "root_path", required=True, type=existing, help="Published root.json.")
+@click.option("--root", "root_path", required=True, type=root_path_type,
+              help="Published root.json, or the snapshot directory (its public/root.json).")
 @click.option("--secret", "secret_path", required=True, type=existing, help="The operator's master secret.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "summa", "dapol"]))
 @click.option("--totals", "totals_path", type=existing,

@@ -18,8 +18,8 @@ from por.cli.options import signers_option, threshold_option
 from por.cli.output import console as _console
 from por.errors import EXIT_INVALID, EXIT_OK, InputError
 from por.files import write_json
-from por.reserves import VALID, load_reserves, verify_wallets
-from por.snapshot import read_root
+from por.reserves import VALID, WHAT_A_SIGNATURE_PROVES, check_round, load_reserves, verify_wallets
+from por.snapshot import read_root, root_file_of
 from por.solvency import UNDER_RESERVED, solvency_report
 
 DEFAULT_LOG = "por-roots.jsonl"
@@ -34,22 +34,40 @@ def _finish(ok: bool) -> None:
     sys.exit(EXIT_OK if ok else EXIT_INVALID)
 
 
+def _short(report) -> bool:
+    """Under-reserved or a failed signature: what makes a report NOT SOLVENT by itself."""
+    return bool(report.failed_wallets) or any(r.verdict == UNDER_RESERVED for r in report.rows)
+
+
 @click.group("reserves")
 def reserves_group() -> None:
     """Reserve wallets and their ownership signatures."""
 
 
+ROOT_HELP = "the snapshot's root.json (or its snapshot directory): check that every signed message names its round"
+REQUIRE_ROUND_HELP = "fail (exit 1) when a signed message does not name the snapshot's round (default: a warning)"
+
+
 @reserves_group.command("verify")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--root", "root_file", type=click.Path(exists=True, path_type=Path), help=ROOT_HELP)
+@click.option("--require-round", is_flag=True, help=REQUIRE_ROUND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def reserves_verify(file: Path, as_json: bool) -> None:
-    """Verify every wallet's ownership signature in FILE (por CSV/JSON, Summa signatures.csv, OKX por csv)."""
+def reserves_verify(file: Path, root_file: Path | None, require_round: bool, as_json: bool) -> None:
+    """Verify every wallet's ownership signature in FILE (por CSV/JSON, Summa signatures.csv, OKX por csv).
+
+    A valid signature proves ownership of the address when it was signed, not its balance."""
+    if require_round and root_file is None:
+        raise InputError("--require-round needs --root ROOT.json (the round the messages must name)")
     reserves = load_reserves(file)
     results = verify_wallets(reserves)
+    rounds = check_round(results, read_root(root_file)["round"], required=require_round) if root_file else None
     failed = [r for r in results if r.status == "invalid"]
+    ok = not failed and (rounds is None or rounds.ok)
     if as_json:
-        _emit_json({"file": str(file), "kind": reserves.kind, "ok": not failed, "wallets": [r.to_json() for r in results]})
-        _finish(not failed)
+        _emit_json({"file": str(file), "kind": reserves.kind, "ok": ok, "wallets": [r.to_json() for r in results],
+                    "round_check": rounds.to_json() if rounds else None, "signatures_prove": WHAT_A_SIGNATURE_PROVES})
+        _finish(ok)
     table = Table(title=f"Reserve wallets in {file} ({reserves.kind})")
     for name in ("row", "token", "chain", "address", "balance", "height", "result"):
         table.add_column(name, overflow="fold")
@@ -63,9 +81,19 @@ def reserves_verify(file: Path, as_json: bool) -> None:
     console.print(table)
     valid = sum(r.status == VALID for r in results)
     unverified = len(results) - valid - len(failed)
-    verdict = "[green]every signature checked is valid[/]" if not failed else f"[bold red]{len(failed)} signature(s) FAILED[/]"
+    verdict = ("[green]every signature checked is valid[/] (ownership only: the balances are as the file claims)"
+               if not failed else f"[bold red]{len(failed)} signature(s) FAILED[/]")
     console.print(f"{valid} valid, {len(failed)} failed, {unverified} not checkable offline: {verdict}.")
-    _finish(not failed)
+    console.print(WHAT_A_SIGNATURE_PROVES)
+    if rounds is None:
+        console.print("The messages were not checked against a snapshot's round: give --root ROOT.json to check that "
+                      "each names it (an old signature can be replayed).")
+    elif rounds.stale:
+        console.print(f"[{'bold red' if require_round else 'yellow'}]{'FAILED' if require_round else 'warning'}:[/] "
+                      f"{rounds.finding()}.")
+    else:
+        console.print(f"Every signed message names round {rounds.round!r}.")
+    _finish(ok)
 
 
 @click.command("solvency")
@@ -73,10 +101,14 @@ def reserves_verify(file: Path, as_json: bool) -> None:
 @click.option("--reserves", "reserves_file", required=True, type=click.Path(path_type=Path), help="reserves file")
 @click.option("--proof", "proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="private mode: the zero-knowledge solvency proofs from `por prove-solvency`")
+@click.option("--require-round", is_flag=True, help=REQUIRE_ROUND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_json: bool) -> None:
+def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, require_round: bool,
+             as_json: bool) -> None:
     """Compare verified reserves with the root's liabilities, per token. Exit 1 if any token is under-reserved
-    or any reserve signature fails. Private roots: verifies the zero-knowledge solvency proofs (--proof)."""
+    or any reserve signature fails. Private roots: verifies the zero-knowledge solvency proofs (--proof).
+    ROOT.json may be the snapshot directory. A signed message that does not name the root's round is a warning
+    (--require-round: a failure)."""
     root = read_root(root_file)
     zero_knowledge = None
     if proof_file is not None and root["mode"] != "private":
@@ -86,7 +118,8 @@ def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_j
         from por.private.solvency import proof_checker
 
         zero_knowledge = proof_checker(proof_file, root)
-    report = solvency_report(root, load_reserves(reserves_file), zero_knowledge=zero_knowledge)
+    report = solvency_report(root, load_reserves(reserves_file), zero_knowledge=zero_knowledge,
+                             require_round=require_round)
     if as_json:
         _emit_json(report.to_json())
         _finish(report.ok)
@@ -107,7 +140,12 @@ def solvency(root_file: Path, reserves_file: Path, proof_file: Path | None, as_j
         console.print(f"[bold red]failed[/] row {w.row} {w.token} {w.address}: {result.detail} (not counted)")
     for note in report.notes:
         console.print(f"note: {note}")
-    console.print("[green]Solvent: every token is fully reserved.[/]" if report.ok else "[bold red]NOT SOLVENT.[/]")
+    if report.ok:
+        console.print("[green]Solvent: every token is fully reserved.[/]")
+    elif report.round_check and not report.round_check.ok and not _short(report):
+        console.print("[bold red]NOT ACCEPTED:[/] reserves are signed for another round (--require-round).")
+    else:
+        console.print("[bold red]NOT SOLVENT.[/]")
     _finish(report.ok)
 
 
@@ -125,7 +163,9 @@ def keygen(out: Path, label: str) -> None:
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path), help="secret key from keygen")
 @click.option("--label", default=None, help="signer name (default: the label in KEY.pub)")
 def sign(root_file: Path, key_file: Path, label: str | None) -> None:
-    """Add this key's BLS signature over the canonical root to ROOT.json (rewritten atomically)."""
+    """Add this key's BLS signature over the canonical root to ROOT.json (rewritten atomically); a snapshot
+    directory stands for its public/root.json."""
+    root_file = root_file_of(root_file)
     root = read_root(root_file)
     secret = attest.read_secret_key(key_file)
     if label is None:
@@ -174,12 +214,14 @@ def log_append(root_file: Path, log_file: Path) -> None:
 
 
 @log_group.command("verify")
-@click.argument("log_file", metavar="LOG", type=click.Path(path_type=Path), default=DEFAULT_LOG)
+@click.argument("log_file", metavar="[LOG]", type=click.Path(path_type=Path), default=DEFAULT_LOG, required=False)
 @click.option("--against", type=click.Path(path_type=Path), help="another copy of the log (e.g. one you kept)")
 @click.option("--root", "root_file", type=click.Path(path_type=Path), help="check this root.json is in the log")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def log_verify(log_file: Path, against: Path | None, root_file: Path | None, as_json: bool) -> None:
-    """Check the log's hash chain, that it does not fork from another copy, and that a root appears in it."""
+    """Check the log's hash chain, that it does not fork from another copy, and that a root appears in it.
+
+    LOG defaults to por-roots.jsonl in the current directory."""
     result = history.verify_log(log_file, against=against)
     found = None
     if root_file is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pyarrow as pa
 
-from por.amounts import MAX_BALANCE, Token
+from por.amounts import MAX_BALANCE, Token, format_amount, total_too_large
 from por.errors import InputError
 
 _LOW_32 = np.uint64(0xFFFFFFFF)
@@ -30,11 +31,38 @@ def exact_column_sums(amounts: np.ndarray) -> list[int]:
 
 
 @dataclass
+class Rounded:
+    """What ``--rounding up`` changed in one token's amounts: how many were rounded, and the exact number of base
+    units (a fraction: 0.123456781 at 8 decimals gains 0.9 of a base unit) that rounding added in total."""
+
+    count: int = 0
+    added: Fraction = Fraction(0)
+
+    def add(self, other: Rounded) -> None:
+        self.count += other.count
+        self.added += other.added
+
+    def to_json(self, decimals: int) -> dict:
+        return {"amounts": self.count, "added_base_units": decimal_text(self.added),
+                "added": decimal_text(self.added / 10**decimals)}
+
+
+def decimal_text(value: Fraction) -> str:
+    """The exact decimal spelling of a fraction whose denominator divides a power of ten (``0.9``, ``12``)."""
+    places = 0
+    while (10**places) % value.denominator:
+        places += 1
+    return format_amount(value.numerator * (10**places // value.denominator), places)
+
+
+@dataclass
 class Balances:
     tokens: list[Token]  # in column order
     user_ids: pa.Array  # large_string, N entries: non-empty, unique, at most 1024 UTF-8 bytes, no control characters
     amounts: np.ndarray  # uint64, shape (N, T), C-contiguous, base units
     source: str  # file path, for messages
+    rounded: dict[str, Rounded] = field(default_factory=dict)  # per token symbol, with --rounding up
+    scaled: bool = True  # amounts were scaled by each token's decimals (False: Summa / dapol integers)
 
     def __len__(self) -> int:
         return int(self.amounts.shape[0])
@@ -47,8 +75,5 @@ class Balances:
         """Each per-token total must be below 2^64: the private mode range-proves exactly that bound."""
         for token, total in zip(self.tokens, self.totals(), strict=True):
             if total >= MAX_BALANCE:
-                raise InputError(
-                    f"the total of token {token.symbol!r} is {total} base units, which is 2^64 or more",
-                    path=self.source,
-                    field=token.symbol,
-                )
+                raise InputError(total_too_large(token.symbol, total, token.decimals, len(self), scaled=self.scaled),
+                                 path=self.source, field=token.symbol)

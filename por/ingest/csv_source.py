@@ -15,9 +15,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from por.amounts import Token
 from por.errors import InputError
-from por.ingest.convert import BadAmount, to_base_units
-from por.ingest.structure import locate_structure_error
+from por.ingest.balances import Rounded
+from por.ingest.convert import BadAmount, amount_error, to_base_units
+from por.ingest.layouts import Layout
+from por.ingest.structure import blank_line_error, locate_structure_error
 from por.ingest.userids import BadUserId, check_id_shapes
 
 BLOCK_BYTES = 16 << 20
@@ -26,10 +29,12 @@ _IN_FLIGHT = 2  # blocks converted ahead of the reader; bounds memory
 
 
 def read_columns(
-    path: str | Path, id_field: str, fields: list[str], decimals: list[int], *, round_up: bool
-) -> tuple[list[pa.Array], list[np.ndarray]]:
-    """Per block: the user id array and the (rows, tokens) uint64 matrix. Raises InputError naming row and field."""
-    names = [f"c{i}" for i in range(len(fields) + 1)]  # positional names: the real header was checked already
+    path: str | Path, layout: Layout, tokens: list[Token], *, round_up: bool
+) -> tuple[list[pa.Array], list[np.ndarray], list[Rounded]]:
+    """Per block: the user id array and the (rows, tokens) uint64 matrix; and per token what rounding up changed.
+    Raises InputError naming row and field."""
+    names = [f"c{i}" for i in range(len(layout.fields) + 1)]  # positional: the real header was checked already
+    rounded = [Rounded() for _ in tokens]
     read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_BYTES)
     parse = pacsv.ParseOptions(ignore_empty_lines=False)
     convert = pacsv.ConvertOptions(
@@ -43,8 +48,10 @@ def read_columns(
         try:
             check_id_shapes(ids)
         except BadUserId as bad:
-            raise InputError(bad.reason, path=path, row=first_row + bad.index, field=id_field) from None
-        return ids, _amounts(batch, path, first_row, fields, decimals, round_up)
+            row = first_row + bad.index
+            raise blank_line_error(path, row) or InputError(bad.reason, path=path, row=row,
+                                                             field=layout.id_field) from None
+        return ids, _amounts(batch, path, first_row, layout, tokens, round_up, rounded)
 
     ids: list[pa.Array] = []
     blocks: list[np.ndarray] = []
@@ -63,7 +70,7 @@ def read_columns(
             raise locate_structure_error(path, len(names), str(exc)) from None
         while pending:
             _collect(pending.popleft(), ids, blocks)
-    return ids, blocks
+    return ids, blocks, rounded
 
 
 def _collect(future: Future, ids: list[pa.Array], blocks: list[np.ndarray]) -> None:
@@ -72,19 +79,21 @@ def _collect(future: Future, ids: list[pa.Array], blocks: list[np.ndarray]) -> N
     blocks.append(block)
 
 
-def _amounts(
-    batch: pa.RecordBatch, path: str | Path, first_row: int, fields: list[str], decimals: list[int], round_up: bool
-) -> np.ndarray:
+def _amounts(batch: pa.RecordBatch, path: str | Path, first_row: int, layout: Layout, tokens: list[Token],
+             round_up: bool, rounded: list[Rounded]) -> np.ndarray:
     """Convert every token column; on failure report the earliest bad row (leftmost column on a tie)."""
-    block = np.empty((batch.num_rows, len(fields)), dtype=np.uint64)
+    block = np.empty((batch.num_rows, len(tokens)), dtype=np.uint64)
     worst: tuple[int, int, BadAmount] | None = None
-    for column, places in enumerate(decimals):
+    for column, token in enumerate(tokens):
+        places = 0 if layout.base_units else token.decimals
         try:
-            block[:, column] = to_base_units(batch.column(column + 1), places, round_up=round_up)
+            block[:, column] = to_base_units(batch.column(column + 1), places, round_up=round_up,
+                                             rounded=rounded[column])
         except BadAmount as bad:
             if worst is None or bad.index < worst[0]:
                 worst = (bad.index, column, bad)
     if worst is not None:
         index, column, bad = worst
-        raise InputError(bad.reason.args[0], path=path, row=first_row + index, field=fields[column])
+        raise amount_error(bad, tokens[column], path=path, row=first_row + index, field=layout.fields[column],
+                           scaled=not layout.base_units)
     return block

@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from por.amounts import AmountError, parse_amount, valid_symbol
+from por.amounts import AmountError, Token, parse_amount, valid_symbol
 from por.errors import InputError
-from por.ingest.convert import BadAmount, to_base_units
+from por.ingest.balances import Rounded
+from por.ingest.convert import BadAmount, amount_error, to_base_units
 from por.ingest.header import BOM
+from por.ingest.structure import blank_line_reason
 from por.ingest.userids import BadUserId, check_id_shapes
 from por.jsonio import loads
 
@@ -38,6 +40,7 @@ class JsonlColumns:
     symbols: list[str]
     ids: list[pa.Array]
     blocks: list[np.ndarray]  # (rows, len(symbols)) per chunk; tokens first seen later are 0 in earlier chunks
+    rounded: dict[str, Rounded] = field(default_factory=dict)  # per symbol, what rounding up changed
 
 
 def read_jsonl(path: str | Path, decimals_for, *, round_up: bool) -> JsonlColumns:
@@ -46,6 +49,8 @@ def read_jsonl(path: str | Path, decimals_for, *, round_up: bool) -> JsonlColumn
     chunk = _Chunk(first_row=1)
     with open(path, "rb") as handle:
         for row, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                raise InputError(blank_line_reason(handle.read().strip() == b""), path=path, row=row)
             _parse_line(raw.removeprefix(BOM) if row == 1 else raw, row, path, chunk, result.symbols)
             if len(chunk.ids) == CHUNK_LINES:
                 _flush(chunk, result, path, decimals_for, round_up)
@@ -62,8 +67,6 @@ def _parse_line(raw: bytes, row: int, path: str | Path, chunk: _Chunk, symbols: 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise fail(f"is not valid UTF-8 (byte {exc.start + 1} of the line)") from None
-    if not text.strip():
-        raise fail("is empty; remove blank lines")
     record = loads(text, path=path, row=row, what="line")  # refuses duplicate keys and lone surrogates
     if not isinstance(record, dict):
         raise fail('must be a JSON object like {"user_id": "...", "balances": {...}}')
@@ -117,12 +120,11 @@ def _flush(chunk: _Chunk, result: JsonlColumns, path: str | Path, decimals_for, 
         if symbol not in chunk.amounts:
             continue
         try:
-            block[:, column] = to_base_units(
-                pa.array(chunk.amounts[symbol], type=pa.large_string()), decimals_for(symbol), round_up=round_up
-            )
+            block[:, column] = to_base_units(pa.array(chunk.amounts[symbol], type=pa.large_string()),
+                                             decimals_for(symbol), round_up=round_up,
+                                             rounded=result.rounded.setdefault(symbol, Rounded()))
         except BadAmount as bad:
-            raise InputError(
-                bad.reason.args[0], path=path, row=chunk.first_row + bad.index, field=f"balances.{symbol}"
-            ) from None
+            raise amount_error(bad, Token(symbol, decimals_for(symbol)), path=path, row=chunk.first_row + bad.index,
+                               field=f"balances.{symbol}") from None
     result.ids.append(ids)
     result.blocks.append(block)

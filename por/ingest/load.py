@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from por.amounts import Token
 from por.errors import InputError
-from por.ingest.balances import Balances
+from por.ingest.balances import Balances, Rounded
 from por.ingest.csv_source import FIRST_DATA_ROW, read_columns
 from por.ingest.decimals import DEFAULT_DECIMALS, DecimalsSpec
 from por.ingest.header import check_format_name, detect_format, header_cells
@@ -57,9 +57,10 @@ def _load_csv(path: str | Path, fmt: str, spec: DecimalsSpec, round_up: bool) ->
     layout = layout_for(fmt, header_cells(path), path)
     spec.check_symbols(layout.symbols, str(path))
     tokens = [Token(s, spec.for_token(s, layout.default_decimals)) for s in layout.symbols]
-    places = [0 if layout.base_units else t.decimals for t in tokens]
-    ids, blocks = read_columns(path, layout.id_field, layout.fields, places, round_up=round_up)
-    return _assemble(tokens, ids, blocks, path)
+    ids, blocks, rounded = read_columns(path, layout, tokens, round_up=round_up)
+    balances = _assemble(tokens, ids, blocks, path, dict(zip(layout.symbols, rounded, strict=True)))
+    balances.scaled = not layout.base_units
+    return balances
 
 
 def _load_jsonl(path: str | Path, spec: DecimalsSpec, round_up: bool) -> Balances:
@@ -71,12 +72,14 @@ def _load_jsonl(path: str | Path, spec: DecimalsSpec, round_up: bool) -> Balance
     tokens = [Token(s, decimals_for(s)) for s in columns.symbols]
     width = len(tokens)
     blocks = [np.pad(b, ((0, 0), (0, width - b.shape[1]))) if b.shape[1] < width else b for b in columns.blocks]
-    return _assemble(tokens, columns.ids, blocks, path)
+    return _assemble(tokens, columns.ids, blocks, path, columns.rounded)
 
 
-def _assemble(tokens: list[Token], ids: list[pa.Array], blocks: list[np.ndarray], path: str | Path) -> Balances:
+def _assemble(tokens: list[Token], ids: list[pa.Array], blocks: list[np.ndarray], path: str | Path,
+              rounded: dict[str, Rounded]) -> Balances:
     user_ids = pa.concat_arrays(ids) if ids else pa.array([], type=pa.large_string())
-    return Balances(tokens, user_ids, _stack(blocks, len(tokens)), str(path))
+    changed = {symbol: tally for symbol, tally in rounded.items() if tally.count}
+    return Balances(tokens, user_ids, _stack(blocks, len(tokens)), str(path), rounded=changed)
 
 
 def _stack(blocks: list[np.ndarray], width: int) -> np.ndarray:

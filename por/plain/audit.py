@@ -1,8 +1,8 @@
 """Auditor side, plain mode: rebuild the tree from the balances export and the master secret, compare with root.json.
 
-The rebuild uses the published round, token list (with decimals) and depth, so an honest snapshot reproduces the
-published root byte for byte. On a mismatch the report names the first token whose total differs and, when the
-operator's tree is available beside root.json, the first leaf (user) that differs.
+The rebuild uses the published round, token list (with decimals), rounding and depth, so an honest snapshot
+reproduces the published root byte for byte. On a mismatch the report names the first token whose total differs
+and, when the operator's tree is available beside root.json, the first leaf (user) that differs.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from por.amounts import parse_amount
-from por.audit import AuditReport, AuditRow
+from por.audit import AuditReport, AuditRow, check_tokens, load_as_published, published_decimals, replaying
 from por.errors import InputError
-from por.ingest import DecimalsSpec, load_balances
 from por.plain.build import build_plain
 from por.plain.tree import stored_tree
-from por.snapshot import OPERATOR_DIR, read_root, root_file_of, root_tokens
+from por.snapshot import OPERATOR_DIR, read_root, root_file_of, root_tokens, rounds_up
 from por.snapshot_store import Snapshot
 
 
@@ -45,28 +44,26 @@ def audit_plain(input_path: Path, root_path: Path, secret_path: Path, *, fmt: st
 
 
 def _rebuild(input_path: Path, root: dict, secret_path: Path, out: Path, fmt: str | None, workers: int | None):
-    """Build again with the published round, decimals and capacity: a file in memory, a directory partitioned."""
+    """Build again with the published round, decimals, rounding and capacity: a file in memory, a directory
+    partitioned."""
     tokens = root_tokens(root)
-    decimals = DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}, strict=False)
-    common = dict(secret_path=secret_path, round_id=root["round"], pad_to=root["leaf_count"])
+    common = dict(secret_path=secret_path, round_id=root["round"], pad_to=root["leaf_count"],
+                  round_up=rounds_up(root))
     if input_path.is_dir():
         from por.plain.partitioned import build_partitioned
         from por.scale.engine import open_engine
 
         engine = open_engine(workers=workers)
         try:
-            rebuilt = build_partitioned(input_path, out, engine=engine, fmt=fmt, decimals=decimals, **common)
+            with replaying(root):
+                rebuilt = build_partitioned(input_path, out, engine=engine, fmt=fmt,
+                                            decimals=published_decimals(root), **common)
         finally:
             engine.close()
-        found = [t["symbol"] for t in rebuilt.root["tokens"]]
+        check_tokens([t["symbol"] for t in rebuilt.root["tokens"]], tokens, input_path)
     else:
-        balances = load_balances(input_path, fmt=fmt, decimals=decimals)
-        found = [t.symbol for t in balances.tokens]
-        if found == [t.symbol for t in tokens]:
-            rebuilt = build_plain(tokens, balances.user_ids, balances.amounts, out, workers=workers, **common)
-    if found != [t.symbol for t in tokens]:
-        raise InputError(f"the export's tokens {found} differ from the published {[t.symbol for t in tokens]}",
-                         path=input_path)
+        balances = load_as_published(input_path, root, fmt=fmt)
+        rebuilt = build_plain(tokens, balances.user_ids, balances.amounts, out, workers=workers, **common)
     if rebuilt.root["leaf_count"] != root["leaf_count"]:
         raise InputError("the export has more users than the published capacity", path=input_path)
     return rebuilt

@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 from por import hashing, layout
-from por.amounts import MAX_BALANCE
+from por.amounts import MAX_BALANCE, total_too_large
 from por.errors import InputError
 from por.ingest import DecimalsSpec
+from por.ingest.balances import Rounded
 from por.ingest.load import MAX_USERS
 from por.kdf import round_key
 from por.plain.build import plain_root_document
@@ -63,9 +64,18 @@ def _check_summaries(summaries: list[FileSummary], source: Path) -> list[int]:
     totals = [sum(column) for column in zip(*(s.totals for s in summaries), strict=True)]
     for token, total in zip(first.tokens, totals, strict=True):
         if total >= MAX_BALANCE:
-            raise InputError(f"the total of token {token.symbol!r} over all files is {total} base units, which is "
-                             "2^64 or more", path=source, field=token.symbol)
+            raise InputError(total_too_large(token.symbol, total, token.decimals, users, scaled=first.scaled,
+                                             scope=" over all files"), path=source, field=token.symbol)
     return totals
+
+
+def _rounding(summaries: list[FileSummary]) -> dict[str, Rounded]:
+    """What --rounding up changed, per token, over all files."""
+    rounded: dict[str, Rounded] = {}
+    for summary in summaries:
+        for symbol, tally in summary.rounded.items():
+            rounded.setdefault(symbol, Rounded()).add(tally)
+    return rounded
 
 
 def _check_duplicates(engine: Engine, summaries: list[FileSummary]) -> None:
@@ -125,5 +135,7 @@ def build_partitioned(input_path: str | Path, out_dir: str | Path, *, engine: En
             leftover.unlink()
         meta = {"depth": depth, "tokens": len(tokens), "partition_bits": shape.partition_bits, "users": users,
                 "round": round_id, "mode": "plain", "users_layout": USERS_LAYOUT}
-        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals), prepared)
-    return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)
+        document = publish(stage, meta, plain_root_document(round_id, tokens, depth, top, totals, round_up=round_up),
+                           prepared)
+    return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created,
+                       rounded=_rounding(scans))

@@ -259,16 +259,20 @@ def build_tree(prk: bytes, depth: int, users: UserColumn, amounts: np.ndarray, o
     return shape, top, totals
 
 
+def load_levels(directory: Path, name: str, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (hashes, sums) level arrays ``<name>.{hashes,sums}.npy`` (a partition or the top), memory-mapped: pages are
+    read when touched and released when the arrays are dropped. Each must hold ``rows`` rows."""
+    return (stored_array(directory / f"{name}.hashes.npy", rows), stored_array(directory / f"{name}.sums.npy", rows))
+
+
 class StoredTree:
     """Read access to a stored tree (memory-mapped): node lookups for proofs."""
 
     def __init__(self, directory: Path, shape: TreeShape) -> None:
         self.shape = shape
         part_rows, top_rows = 2 * (1 << shape.part_depth) - 1, 2 * shape.partitions - 1
-        load = lambda name, rows: stored_array(directory / name, rows)  # noqa: E731
-        self.parts = [(load(f"part-{p}.hashes.npy", part_rows), load(f"part-{p}.sums.npy", part_rows))
-                      for p in range(shape.partitions)]
-        self.top = (load("top.hashes.npy", top_rows), load("top.sums.npy", top_rows))
+        self.parts = [load_levels(directory, f"part-{p}", part_rows) for p in range(shape.partitions)]
+        self.top = load_levels(directory, "top", top_rows)
 
     def siblings(self, slot: int) -> list[tuple[bytes, list[int]]]:
         """(hash, sums) of the sibling at every height 0..depth−1 on the path of ``slot``."""

@@ -1,7 +1,7 @@
 """Auditor side, private mode: rebuild the whole commitment tree from the balances export and the master secret.
 
-The rebuild uses the published round, tokens and capacity, so an honest snapshot reproduces the root byte for
-byte (blindings are deterministic HKDF outputs). Each token's row shows the recomputed total and whether
+The rebuild uses the published round, tokens (with decimals), rounding and capacity, so an honest snapshot
+reproduces the root byte for byte (blindings are deterministic HKDF outputs). Each token's row shows the recomputed total and whether
 commit(total, root blinding) equals the published root commitment; an opened-totals file (``por open-totals``)
 given as ``totals_path`` must also open every root commitment and agree with the recomputed totals.
 """
@@ -11,12 +11,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from por.audit import AuditReport, AuditRow
+from por.audit import AuditReport, AuditRow, load_as_published
 from por.errors import InputError
-from por.ingest import DecimalsSpec, load_balances
 from por.private.build import build_private
 from por.private.totals import check_opened_totals, opened_totals, read_opened_totals
-from por.snapshot import is_private_v3, read_root, root_tokens, root_widths
+from por.snapshot import is_private_v3, read_root, root_tokens, root_widths, rounds_up
 from por.snapshot_store import Snapshot
 
 
@@ -29,18 +28,14 @@ def audit_private(input_path: Path, root_path: Path, secret_path: Path, *, fmt: 
         raise InputError("this private root was built by an earlier version of por (binary tree); audit it with "
                          "that version", path=root_path)
     tokens = root_tokens(root)
-    balances = load_balances(input_path, fmt=fmt,
-                             decimals=DecimalsSpec(per_token={t.symbol: t.decimals for t in tokens}))
-    if [t.symbol for t in balances.tokens] != [t.symbol for t in tokens]:
-        raise InputError(f"the export's tokens {[t.symbol for t in balances.tokens]} differ from the published "
-                         f"{[t.symbol for t in tokens]}", path=input_path)
+    balances = load_as_published(input_path, root, fmt=fmt)
     if len(balances.user_ids) > root["leaf_count"]:
         raise InputError(f"the export has {len(balances.user_ids)} users, more than the published capacity",
                          path=input_path)
     with tempfile.TemporaryDirectory(prefix="por-audit-") as tmp:
         rebuilt = build_private(tokens, balances.user_ids, balances.amounts, Path(tmp) / "snap",
                                 secret_path=secret_path, round_id=root["round"], pad_to=root["leaf_count"],
-                                workers=workers, arity=root["arity"],
+                                workers=workers, arity=root["arity"], round_up=rounds_up(root),
                                 range_bits=dict(zip([t.symbol for t in tokens], root_widths(root), strict=True)))
         mine = opened_totals(Snapshot(Path(tmp) / "snap", secret_path=secret_path))
     report = AuditReport(root["round"], root["root"], rebuilt.root["root"])

@@ -62,9 +62,9 @@ def depth_for(users: int, pad_to: int, arity: int) -> int:
 def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, out_dir: Path, *,
                   secret_path: Path | None = None, round_id: str | None = None, pad_to: int = 0,
                   workers: int | None = None, force: bool = False, range_bits: dict[str, int] | None = None,
-                  arity: int = DEFAULT_ARITY) -> BuildResult:
+                  arity: int = DEFAULT_ARITY, round_up: bool = False) -> BuildResult:
     """Build the private tree and publish ``out_dir`` atomically (root.json last). ``range_bits`` maps symbols to
-    their range widths (default 64 each)."""
+    their range widths (default 64 each); ``round_up`` records that amounts were rounded up (``--rounding up``)."""
     if len(user_ids) == 0 or amounts.shape[0] != len(user_ids):
         raise InputError("a private snapshot needs at least one user and one balance row per user")
     if arity not in ARITIES:
@@ -84,7 +84,7 @@ def build_private(tokens: list[Token], user_ids: pa.Array, amounts: np.ndarray, 
         meta = {"depth": shape.depth, "arity": arity, "tokens": len(tokens), "partition_bits": 0,
                 "users": len(users), "round": round_id, "mode": "private", "version": PRIVATE_ROOT_VERSION}
         document = root_document("private", round_id, tokens, shape.depth, root, version=PRIVATE_ROOT_VERSION,
-                                 arity=arity, token_fields=[{"range_bits": w} for w in widths],
+                                 arity=arity, token_fields=[{"range_bits": w} for w in widths], round_up=round_up,
                                  commitments=commitments_json(tokens, top.commitments))
         document = publish(stage, meta, document, prepared)
     return BuildResult(document, Path(out_dir), prepared.secret_path, prepared.secret_created)

@@ -2,16 +2,21 @@
 
 from por.reserves.loader import load_reserves
 from por.reserves.model import INVALID, UNVERIFIED, VALID, Reserves, Wallet, WalletResult
-from por.reserves.verify import verify_wallet, verify_wallets
+from por.reserves.rounds import RoundCheck, check_round, names_round
+from por.reserves.verify import WHAT_A_SIGNATURE_PROVES, verify_wallet, verify_wallets
 
 __all__ = [
     "INVALID",
     "UNVERIFIED",
     "VALID",
+    "WHAT_A_SIGNATURE_PROVES",
     "Reserves",
+    "RoundCheck",
     "Wallet",
     "WalletResult",
+    "check_round",
     "load_reserves",
+    "names_round",
     "verify_wallet",
     "verify_wallets",
 ]

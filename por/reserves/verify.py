@@ -15,6 +15,12 @@ from por.reserves.model import (
 )
 from por.reserves.secp256k1 import BadSignature
 
+WHAT_A_SIGNATURE_PROVES = (
+    "A valid signature proves that the key of the address signed the message: ownership of the address when it "
+    "was signed. It does not prove the balance: a balance at the stated block height needs chain data, which por "
+    "does not read."
+)
+
 
 def verify_wallet(wallet: Wallet) -> WalletResult:
     if wallet.scheme in EVM_SCHEMES:

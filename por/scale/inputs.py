@@ -27,6 +27,7 @@ import pyarrow.feather as feather
 from por.amounts import Token
 from por.errors import InputError
 from por.ingest import DecimalsSpec, detect_format, load_balances
+from por.ingest.balances import Rounded
 from por.ingest.csv_source import FIRST_DATA_ROW
 from por.scale.idhash import id_buckets
 
@@ -72,6 +73,8 @@ class FileSummary:
     columns: str  # columns-<i>.arrow
     ids: str  # ids-<i>.arrow
     bucket_offsets: list[int]  # 2**bucket_bits + 1 row boundaries in ids-<i>.arrow
+    rounded: dict[str, Rounded]  # per token, what --rounding up changed
+    scaled: bool  # amounts were scaled by decimals (False: Summa / dapol base units)
 
     @property
     def first_row(self) -> int:
@@ -111,7 +114,7 @@ def scan_file(task: ScanTask) -> FileSummary | InputError:
     write_table(ids, pa.table({"user_id": balances.user_ids.take(pa.array(order)), "row": pa.array(order)}))
     offsets = np.searchsorted(buckets[order], np.arange((1 << task.bucket_bits) + 1), side="left")
     return FileSummary(task.path, fmt, len(balances), balances.tokens, balances.totals(), str(columns), str(ids),
-                       offsets.tolist())
+                       offsets.tolist(), balances.rounded, balances.scaled)
 
 
 @dataclass(frozen=True)
